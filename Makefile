@@ -1,0 +1,44 @@
+# labapp: `make run` serves the site with its worker; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+
+.PHONY: run test lint bench install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT) with the background worker (Ctrl-C stops both)."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(FLASK) worker --interval 5 & \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev
+	$(BIN)/ruff check labapp tests benchmarks config.py wsgi.py
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check labapp tests benchmarks config.py wsgi.py
+
+bench: install-dev
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,127 @@
+"""Configuration classes, read from the environment (see README, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse '24h', '90m', '2d', '45s' or a bare number of minutes into a timedelta."""
+    text = text.strip().lower()
+    if not text:
+        raise ValueError("empty duration")
+    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+    if text[-1] in units:
+        return timedelta(**{units[text[-1]]: float(text[:-1])})
+    return timedelta(minutes=float(text))
+
+
+def parse_offsets(text: str) -> list[timedelta]:
+    """Parse a comma-separated list of durations (REMINDER_OFFSETS), largest first."""
+    offsets = {parse_duration(part) for part in text.split(",") if part.strip()}
+    return sorted(offsets, reverse=True)
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"  # noqa: S105 - development default
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'labapp.sqlite3'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    BASE_URL = (os.environ.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME") or "Conversation Labs"
+
+    # Request bodies over 1 MB are refused with 413 (contract).
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # a phone left open on the form overnight still submits
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or "Conversation Labs <labs@localhost>"
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO") or None
+    MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 10)
+    MAIL_OUTBOX_DIR = str(INSTANCE / "mail")
+
+    REMINDER_OFFSETS = os.environ.get("REMINDER_OFFSETS") or "24h,1h"
+    RETENTION_DAYS_SENSITIVE = _int("RETENTION_DAYS_SENSITIVE", 30)
+    RETENTION_DAYS_REGISTRATION = _int("RETENTION_DAYS_REGISTRATION", 730)
+    PROMOTION_CUTOFF = os.environ.get("PROMOTION_CUTOFF") or "2h"
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    # Registration limits leave room for a whole school's staff behind one IP (contract: >= 30/h, 10/min).
+    RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION") or "60 per hour;10 per minute"
+
+    # Behind nginx: how many proxies set X-Forwarded-* (0 = trust none).
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
+    LOG_LEVEL = os.environ.get("LOG_LEVEL") or "INFO"
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise RuntimeError with a one-line reason when the configuration cannot run."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite://"
+    BASE_URL = "http://labapp.test"
+    WTF_CSRF_ENABLED = False  # tests that are about CSRF turn it back on
+    RATELIMIT_ENABLED = False  # tests that are about limits turn them back on
+    MAIL_DEFAULT_SENDER = "Conversation Labs <labs@labapp.test>"
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or ""
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or ""
+    BASE_URL = (os.environ.get("BASE_URL") or "").rstrip("/")
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 1)
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"labapp production config: set {', '.join(missing)} in the environment")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

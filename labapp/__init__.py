@@ -1,0 +1,85 @@
+"""labapp: registration and follow-through for Conversation Labs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, ROOT
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the app for `config_name` (default: $LABAPP_CONFIG or development).
+
+    Keyword overrides replace config values (tests use them for the database URL).
+    """
+    name = config_name or os.environ.get("LABAPP_CONFIG") or "development"
+    if name not in CONFIGS:
+        raise RuntimeError(f"LABAPP_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}")
+    config_class = CONFIGS[name]
+    config_class.check()
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from labapp import core, extensions, models  # noqa: F401 - models registers every table
+    from labapp.db import db
+
+    db.init_app(app)
+    extensions.migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    extensions.mail.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.login_manager.init_app(app)
+
+    core.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from labapp.accounts.models import User
+    from labapp.db import db
+    from labapp.extensions import login_manager
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to open the facilitator area."
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from labapp.core.views import bp as core_bp
+    from labapp.protocol.views import bp as protocol_bp
+    from labapp.registrations.views import bp as registrations_bp
+    from labapp.sessions.views import bp as sessions_bp
+
+    for blueprint in (core_bp, sessions_bp, registrations_bp, protocol_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from labapp.accounts.cli import users_cli
+    from labapp.demo.cli import demo_cli
+    from labapp.sessions.cli import sessions_cli
+    from labapp.worker import register_worker_cli
+
+    app.cli.add_command(sessions_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)
+    register_worker_cli(app)

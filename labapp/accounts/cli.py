@@ -1,0 +1,26 @@
+"""`flask users create`."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from labapp.accounts.models import UserRole
+from labapp.accounts.services import InvalidUser, create_user
+from labapp.clock import utcnow
+
+users_cli = AppGroup("users", help="Manage facilitator and admin accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in UserRole]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create(email: str, name: str, role: str, password: str) -> None:
+    """Create a user (prompts for the password when --password is absent)."""
+    try:
+        user = create_user(email=email, name=name, role=UserRole(role), password=password, now=utcnow())
+    except InvalidUser as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.role} {user.email} (id {user.id})")

@@ -1,0 +1,54 @@
+"""Writing emails into the outbox. Delivery lives in deliver.py and runs in the worker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, render_template
+
+from labapp.db import db
+from labapp.mail.models import OutboxMessage, OutboxStatus
+
+
+def queue_email(
+    *,
+    to_address: str,
+    subject: str,
+    text_body: str,
+    html_body: str,
+    kind: str,
+    now: datetime,
+    to_name: str = "",
+    calendar_ics: str | None = None,
+    reply_to: str | None = None,
+    headers: dict[str, Any] | None = None,
+    registration_id: int | None = None,
+) -> OutboxMessage:
+    """Add one email to the outbox in the caller's transaction (nothing is sent here)."""
+    message = OutboxMessage(
+        kind=kind,
+        to_address=to_address,
+        to_name=to_name,
+        # Subjects are one line: a newline here could start a new header.
+        subject=" ".join(subject.split()),
+        text_body=text_body,
+        html_body=html_body,
+        calendar_ics=calendar_ics,
+        reply_to=reply_to or current_app.config.get("MAIL_REPLY_TO"),
+        headers=headers or {},
+        registration_id=registration_id,
+        status=OutboxStatus.PENDING,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    db.session.add(message)
+    return message
+
+
+def render_email(template: str, **context: Any) -> tuple[str, str, str]:
+    """Render templates/mail/<template>.{subject.txt,txt,html} into (subject, text, html)."""
+    subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+    text_body = render_template(f"mail/{template}.txt", **context)
+    html_body = render_template(f"mail/{template}.html", **context)
+    return subject, text_body, html_body

@@ -1,0 +1,89 @@
+"""Seats: how many are taken and how many are left, for one session or many."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+
+from labapp.db import db
+from labapp.registrations.models import Registration, RegistrationStatus
+from labapp.sessions.models import LabSession, SessionStatus
+
+
+@dataclass(frozen=True)
+class SeatCounts:
+    confirmed: int = 0
+    waitlisted: int = 0
+
+
+@dataclass(frozen=True)
+class SessionListing:
+    """A session with its seat counts, as the public list and the CLI show it."""
+
+    lab_session: LabSession
+    counts: SeatCounts
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.lab_session.capacity - self.counts.confirmed, 0)
+
+
+def seat_counts_by_session(session_ids: list[int]) -> dict[int, SeatCounts]:
+    """Confirmed and waitlisted counts for many sessions in one query."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Registration.lab_session_id,
+            func.sum(case((Registration.status == RegistrationStatus.CONFIRMED, 1), else_=0)),
+            func.sum(case((Registration.status == RegistrationStatus.WAITLISTED, 1), else_=0)),
+        )
+        .where(Registration.lab_session_id.in_(session_ids))
+        .group_by(Registration.lab_session_id)
+    )
+    return {row[0]: SeatCounts(int(row[1] or 0), int(row[2] or 0)) for row in rows}
+
+
+def list_upcoming_sessions(*, now: datetime) -> list[SessionListing]:
+    """Published sessions that have not ended, soonest first, with seat counts (two queries)."""
+    sessions = list(
+        db.session.scalars(
+            select(LabSession)
+            .where(LabSession.status == SessionStatus.PUBLISHED, LabSession.starts_at > now)
+            .order_by(LabSession.starts_at, LabSession.id)
+        )
+    )
+    counts = seat_counts_by_session([s.id for s in sessions])
+    return [SessionListing(s, counts.get(s.id, SeatCounts())) for s in sessions]
+
+
+def list_all_sessions() -> list[SessionListing]:
+    """Every session, newest start first, with seat counts."""
+    sessions = list(db.session.scalars(select(LabSession).order_by(LabSession.starts_at.desc())))
+    counts = seat_counts_by_session([s.id for s in sessions])
+    return [SessionListing(s, counts.get(s.id, SeatCounts())) for s in sessions]
+
+
+def get_listing(lab: LabSession) -> SessionListing:
+    """One session with its seat counts."""
+    return SessionListing(lab, seat_counts_by_session([lab.id]).get(lab.id, SeatCounts()))
+
+
+
+
+def availability_label(listing: SessionListing, now: datetime) -> str:
+    """What the public list says about seats: '3 seats left', 'Full — join the waitlist', ..."""
+    lab = listing.lab_session
+    if lab.is_cancelled:
+        return "Cancelled"
+    if now >= lab.starts_at:
+        return "Already started"
+    if not lab.is_open_for_registration(now):
+        if lab.registration_opens_at and now < lab.registration_opens_at:
+            return "Registration not open yet"
+        return "Registration closed"
+    if listing.seats_left == 0:
+        return "Full — join the waitlist"
+    return "1 seat left" if listing.seats_left == 1 else f"{listing.seats_left} seats left"

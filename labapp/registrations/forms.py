@@ -1,0 +1,75 @@
+"""Registration and update forms: shape only; the rules are in services.py."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from labapp.registrations.models import FOCUS_POPULATIONS, ROLE_LABELS
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DetailsForm(FlaskForm):
+    """Fields a person can set when registering and change later."""
+
+    full_name = StringField(
+        "Full name", validators=[DataRequired("Please enter your name."), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    role = RadioField(
+        "Your role",
+        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[DataRequired("Please choose the role closest to yours.")],
+    )
+    organisation = StringField(
+        "School or organization",
+        validators=[DataRequired("Please tell us your school or organization."), Length(max=200)],
+        render_kw={"autocomplete": "organization"},
+    )
+    focus_populations = CheckboxesField(
+        "Student populations you focus on (optional)",
+        choices=list(FOCUS_POPULATIONS.items()),
+        validators=[Optional()],
+    )
+    accommodations = TextAreaField(
+        "Accessibility or accommodation needs (optional)",
+        validators=[Optional(), Length(max=1000, message="Please keep this under 1,000 characters.")],
+        description="Only the facilitators see this. It is erased 30 days after the session.",
+    )
+    hopes = TextAreaField(
+        "What do you hope to explore? (optional)",
+        validators=[Optional(), Length(max=1000, message="Please keep this under 1,000 characters.")],
+        description="Up to 1,000 characters. Helps the facilitator prepare.",
+    )
+
+
+class RegistrationForm(DetailsForm):
+    """The public registration form on a session page."""
+
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Please enter your email address."), Length(max=254)],
+        render_kw={"autocomplete": "email", "inputmode": "email"},
+        description="We send your confirmation, calendar invite and reminders here.",
+    )
+    consent = BooleanField(
+        "I agree to receive emails about this session (confirmation, changes and reminders).",
+        validators=[DataRequired("Please agree to receive emails about this session, so we can confirm your seat.")],
+    )
+
+
+
+class ResendLinkForm(FlaskForm):
+    """Ask for one's manage link again."""
+
+    email = EmailField("Email", validators=[DataRequired("Please enter your email address."), Length(max=254)])
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only a CSRF token and a button (cancel, leave waitlist, ...)."""

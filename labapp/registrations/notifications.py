@@ -1,0 +1,53 @@
+"""Emails about one registration, written to the outbox in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from labapp.mail.models import OutboxMessage
+from labapp.mail.outbox import queue_email, render_email
+from labapp.registrations.links import manage_url
+from labapp.registrations.models import Registration
+
+# kind -> template under templates/mail/; the subject template starts with what happened.
+TEMPLATES = {
+    "confirmed": "registration_confirmed_to_educator",
+    "waitlisted": "registration_waitlisted_to_educator",
+    "promoted": "registration_promoted_to_educator",
+    "cancelled": "registration_cancelled_to_educator",
+    "manage_link": "manage_link_to_educator",
+}
+
+
+def queue_registration_email(
+    registration: Registration, *, kind: str, now: datetime, **extra: Any
+) -> OutboxMessage:
+    """Render the email of `kind` for this person and add it to the outbox."""
+    lab = registration.lab_session
+    base_url = current_app.config["BASE_URL"]
+    context = {
+        "registration": registration,
+        "lab": lab,
+        "manage_url": manage_url(registration),
+        "session_url": f"{base_url}/sessions/{lab.slug}",
+        "agenda_url": f"{base_url}/sessions/{lab.slug}#agenda",
+        "protocol_url": f"{base_url}/protocol",
+        "base_url": base_url,
+        **extra,
+    }
+    subject, text_body, html_body = render_email(TEMPLATES[kind], **context)
+    return queue_email(
+        to_address=registration.email,
+        to_name=registration.full_name,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        kind=f"registration_{kind}",
+        now=now,
+        # A session's own reply-to (set by its facilitator) wins over the site-wide MAIL_REPLY_TO.
+        reply_to=lab.reply_to or current_app.config.get("MAIL_REPLY_TO"),
+        registration_id=registration.id,
+    )

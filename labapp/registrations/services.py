@@ -1,0 +1,282 @@
+"""Registering, updating, cancelling and promoting: the rules about seats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from labapp.db import db, unit_of_work
+from labapp.registrations.errors import (
+    InvalidEmail,
+    RegistrationClosed,
+    RegistrationNotFound,
+    SessionAlreadyStarted,
+)
+from labapp.registrations.links import MANAGE_PURPOSE
+from labapp.registrations.models import FOCUS_POPULATIONS, EducatorRole, Registration, RegistrationStatus
+from labapp.registrations.notifications import queue_registration_email
+from labapp.sessions.models import LabSession
+from labapp.sessions.services import lock_lab_session
+from labapp.tokens import derive_token, hash_token, new_salt
+
+
+class Outcome(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    ALREADY_REGISTERED = "already_registered"
+
+
+@dataclass(frozen=True)
+class RegistrationDetails:
+    """What a person types into the registration or update form."""
+
+    full_name: str
+    email: str
+    role: EducatorRole
+    organisation: str = ""
+    focus_populations: list[str] = field(default_factory=list)
+    accommodations: str = ""
+    hopes: str = ""
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    outcome: Outcome
+
+
+def normalise_email(raw: str) -> tuple[str, str]:
+    """(address as typed with its domain lower-cased, matching key) or InvalidEmail.
+
+    Two registrations are the same person when the whole address matches
+    ignoring case (contract), so the key lower-cases the local part too.
+    """
+    text = raw.strip()
+    try:
+        checked = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidEmail(str(error)) from None
+    address = f"{checked.local_part}@{checked.domain.lower()}"
+    if len(address) > 254:
+        raise InvalidEmail("That email address is too long.")
+    return address, address.lower()
+
+
+def _clean(details: RegistrationDetails) -> RegistrationDetails:
+    focus = [key for key in dict.fromkeys(details.focus_populations) if key in FOCUS_POPULATIONS]
+    return RegistrationDetails(
+        full_name=" ".join(details.full_name.split())[:200],
+        email=details.email,
+        role=EducatorRole(details.role),
+        organisation=" ".join(details.organisation.split())[:200],
+        focus_populations=focus,
+        accommodations=details.accommodations.strip()[:1000],
+        hopes=details.hopes.strip()[:1000],
+    )
+
+
+def active_registration_for(lab_session_id: int, email_key: str) -> Registration | None:
+    """The person's confirmed or waitlisted registration for a session, if any."""
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.lab_session_id == lab_session_id,
+            Registration.email_key == email_key,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+
+
+def confirmed_count(lab_session_id: int) -> int:
+    """Seats taken right now (call under the session lock to rely on it)."""
+    return db.session.scalar(
+        select(func.count()).where(
+            Registration.lab_session_id == lab_session_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ) or 0
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person in line; None when not waitlisted."""
+    if not registration.is_waitlisted:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Registration.lab_session_id == registration.lab_session_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id < registration.id,
+        )
+    ) or 0
+    return ahead + 1
+
+
+def register(*, lab_session_id: int, details: RegistrationDetails, now: datetime) -> RegistrationResult:
+    """Give the person a seat, or a waitlist place when full; never two registrations per email.
+
+    The seat check and the insert run under the session's row lock, so
+    concurrent requests for the last seat take turns and none overbooks.
+    A repeat registration changes nothing and re-sends the person's link.
+    """
+    email, email_key = normalise_email(details.email)
+    details = _clean(details)
+    try:
+        with unit_of_work():
+            lab = lock_lab_session(lab_session_id)
+            if not lab.is_open_for_registration(now):
+                raise RegistrationClosed(closed_reason(lab, now))
+            existing = active_registration_for(lab.id, email_key)
+            if existing is not None:
+                queue_registration_email(existing, kind="manage_link", now=now)
+                return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
+            has_seat = confirmed_count(lab.id) < lab.capacity
+            salt = new_salt()
+            registration = Registration(
+                lab_session=lab,
+                email=email,
+                email_key=email_key,
+                full_name=details.full_name,
+                role=details.role,
+                organisation=details.organisation,
+                focus_populations=details.focus_populations,
+                accommodations=details.accommodations,
+                hopes=details.hopes,
+                prework_answers={},
+                status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
+                token_salt=salt,
+                token_hash=hash_token(derive_token(MANAGE_PURPOSE, salt)),
+                consented_at=now,
+                registered_at=now,
+                confirmed_at=now if has_seat else None,
+                waitlisted_at=None if has_seat else now,
+                updated_at=now,
+            )
+            db.session.add(registration)
+            db.session.flush()
+            queue_registration_email(
+                registration,
+                kind="confirmed" if has_seat else "waitlisted",
+                now=now,
+                position=None if has_seat else waitlist_position(registration),
+            )
+    except IntegrityError:
+        # A double submit raced past the check; the unique index kept one row.
+        existing = active_registration_for(lab_session_id, email_key)
+        if existing is None:
+            raise
+        return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
+    return RegistrationResult(registration, Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED)
+
+
+def closed_reason(lab: LabSession, now: datetime) -> str:
+    """A sentence telling the person why they cannot register."""
+    if lab.is_cancelled:
+        return "This session has been cancelled."
+    if not lab.is_published:
+        return "This session is not open for registration."
+    if now >= lab.starts_at:
+        return "This session has already started."
+    if lab.registration_opens_at and now < lab.registration_opens_at:
+        return "Registration for this session has not opened yet."
+    return "Registration for this session has closed."
+
+
+def find_by_manage_token(token: str) -> Registration:
+    """The registration behind a manage link, or RegistrationNotFound."""
+    if not token or len(token) > 100:
+        raise RegistrationNotFound("That link is not valid.")
+    registration = db.session.scalar(select(Registration).where(Registration.token_hash == hash_token(token)))
+    if registration is None or registration.anonymised_at is not None:
+        raise RegistrationNotFound("That link is not valid.")
+    return registration
+
+
+def update_details(*, registration_id: int, details: RegistrationDetails, now: datetime) -> Registration:
+    """Change a person's name, role, organisation and answers (the email stays: it is who they are)."""
+    details = _clean(details)
+    with unit_of_work():
+        registration = db.session.get(Registration, registration_id)
+        if registration is None:
+            raise RegistrationNotFound("That registration no longer exists.")
+        if now >= registration.lab_session.starts_at:
+            raise SessionAlreadyStarted("This session has started, so details can no longer change.")
+        registration.full_name = details.full_name
+        registration.role = details.role
+        registration.organisation = details.organisation
+        registration.focus_populations = details.focus_populations
+        registration.accommodations = details.accommodations
+        registration.hopes = details.hopes
+        registration.updated_at = now
+    return registration
+
+
+def cancel_registration(*, registration_id: int, now: datetime, notify: bool = True) -> Registration:
+    """Cancel a seat or waitlist place; a freed seat goes to the first person waiting, in the same transaction."""
+    with unit_of_work():
+        registration = db.session.get(Registration, registration_id)
+        if registration is None:
+            raise RegistrationNotFound("That registration no longer exists.")
+        lab = lock_lab_session(registration.lab_session_id)
+        db.session.refresh(registration)
+        if registration.is_cancelled:
+            return registration
+        if now >= lab.ends_at:
+            raise SessionAlreadyStarted("This session is over, so it can no longer be cancelled.")
+        freed_seat = registration.is_confirmed
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.updated_at = now
+        if notify:
+            queue_registration_email(registration, kind="cancelled", now=now)
+        db.session.flush()
+        if freed_seat and now < lab.starts_at:
+            fill_free_seats(lab, now=now)
+    return registration
+
+
+def fill_free_seats(lab: LabSession, *, now: datetime) -> list[Registration]:
+    """Promote waitlisted people, first come first served, while seats are free.
+
+    Call with the session locked (inside the caller's unit of work).
+    """
+    free = lab.capacity - confirmed_count(lab.id)
+    if free <= 0:
+        return []
+    waiting = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.lab_session_id == lab.id, Registration.status == RegistrationStatus.WAITLISTED)
+            .order_by(Registration.id)
+            .limit(free)
+        )
+    )
+    for registration in waiting:
+        promote(registration, now=now)
+    return waiting
+
+
+def promote(registration: Registration, *, now: datetime) -> None:
+    """Give a waitlisted person a seat and tell them (caller holds the session lock)."""
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    registration.promoted_at = now
+    registration.updated_at = now
+    queue_registration_email(registration, kind="promoted", now=now)
+
+
+def resend_manage_link(*, lab_session_id: int, email: str, now: datetime) -> bool:
+    """Email the person their manage link if they are registered; the caller shows the same page either way."""
+    try:
+        _, email_key = normalise_email(email)
+    except InvalidEmail:
+        return False
+    with unit_of_work():
+        registration = active_registration_for(lab_session_id, email_key)
+        if registration is None:
+            return False
+        queue_registration_email(registration, kind="manage_link", now=now)
+    return True

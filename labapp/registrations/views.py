@@ -1,0 +1,179 @@
+"""Registering, and the private manage page behind each person's link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from labapp.clock import utcnow
+from labapp.extensions import limiter
+from labapp.registrations.availability import availability_label, get_listing
+from labapp.registrations.errors import InvalidEmail, RegistrationClosed, RegistrationNotFound, SessionAlreadyStarted
+from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, ResendLinkForm
+from labapp.registrations.links import manage_token
+from labapp.registrations.models import EducatorRole, Registration
+from labapp.registrations.services import (
+    Outcome,
+    RegistrationDetails,
+    cancel_registration,
+    find_by_manage_token,
+    register,
+    resend_manage_link,
+    update_details,
+    waitlist_position,
+)
+from labapp.sessions.models import SessionStatus
+from labapp.sessions.services import SessionNotFound, get_session_by_slug
+
+bp = Blueprint("registrations", __name__)
+
+
+def _email_key() -> str:
+    """Rate-limit key for link resends: per address, so one inbox is not flooded."""
+    return "resend:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _registration_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def _details(form: DetailsForm, email: str) -> RegistrationDetails:
+    return RegistrationDetails(
+        full_name=form.full_name.data or "",
+        email=email,
+        role=EducatorRole(form.role.data),
+        organisation=form.organisation.data or "",
+        focus_populations=list(form.focus_populations.data or []),
+        accommodations=form.accommodations.data or "",
+        hopes=form.hopes.data or "",
+    )
+
+
+@bp.post("/sessions/<slug>/register")
+@limiter.limit(_registration_limit, methods=["POST"])
+def create(slug: str) -> Response | tuple[str, int]:
+    """Register for a session: a seat, a waitlist place, or a neutral 'check your email'."""
+    now = utcnow()
+    try:
+        lab = get_session_by_slug(slug)
+    except SessionNotFound:
+        abort(404)
+    if lab.status == SessionStatus.DRAFT:
+        abort(404)
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            result = register(lab_session_id=lab.id, details=_details(form, form.email.data or ""), now=now)
+        except InvalidEmail:
+            form.email.errors = [*form.email.errors, "Please enter a valid email address, like name@school.org."]
+        except RegistrationClosed as closed:
+            form.form_errors.append(str(closed))
+        else:
+            if result.outcome == Outcome.ALREADY_REGISTERED:
+                return redirect(url_for("registrations.check_email", slug=lab.slug))
+            return redirect(url_for("registrations.registered", token=manage_token(result.registration)))
+    listing = get_listing(lab)
+    return render_template(
+        "sessions/detail.html",
+        lab=lab,
+        listing=listing,
+        availability=availability_label(listing, now),
+        is_open=lab.is_open_for_registration(now),
+        form=form,
+    ), 400
+
+
+@bp.get("/sessions/<slug>/check-your-email")
+def check_email(slug: str) -> str:
+    """The neutral page for repeat registrations and link requests: never says who is registered."""
+    try:
+        lab = get_session_by_slug(slug)
+    except SessionNotFound:
+        abort(404)
+    return render_template("registrations/check_email.html", lab=lab)
+
+
+@bp.route("/sessions/<slug>/resend-link", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: _email_key())
+@limiter.limit("30 per hour", methods=["POST"])
+def resend_link(slug: str) -> Response | str:
+    """Lost your link? Type your email; the answer is the same whether or not you are registered."""
+    try:
+        lab = get_session_by_slug(slug)
+    except SessionNotFound:
+        abort(404)
+    form = ResendLinkForm()
+    if form.validate_on_submit():
+        resend_manage_link(lab_session_id=lab.id, email=form.email.data or "", now=utcnow())
+        return redirect(url_for("registrations.check_email", slug=lab.slug))
+    return render_template("registrations/resend_link.html", lab=lab, form=form)
+
+
+def _load(token: str) -> Registration:
+    try:
+        return find_by_manage_token(token)
+    except RegistrationNotFound:
+        abort(404)
+
+
+@bp.get("/manage/<token>/registered")
+def registered(token: str) -> str:
+    """The result page right after registering: confirmed, or waitlisted with a position."""
+    registration = _load(token)
+    return render_template(
+        "registrations/registered.html",
+        registration=registration,
+        lab=registration.lab_session,
+        position=waitlist_position(registration),
+        token=token,
+    )
+
+
+@bp.route("/manage/<token>", methods=["GET", "POST"])
+def manage(token: str) -> Response | str | tuple[str, int]:
+    """See and update one's registration."""
+    registration = _load(token)
+    now = utcnow()
+    form = DetailsForm(obj=registration)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                update_details(registration_id=registration.id, details=_details(form, registration.email), now=now)
+            except SessionAlreadyStarted as error:
+                form.form_errors.append(str(error))
+            else:
+                flash("Your details are saved.", "success")
+                return redirect(url_for("registrations.manage", token=token))
+        return _render_manage(registration, token, form, now), 400
+    return _render_manage(registration, token, form, now)
+
+
+def _render_manage(registration: Registration, token: str, form: DetailsForm, now) -> str:  # noqa: ANN001
+    lab = registration.lab_session
+    return render_template(
+        "registrations/manage.html",
+        registration=registration,
+        lab=lab,
+        token=token,
+        form=form,
+        position=waitlist_position(registration),
+        can_change=now < lab.starts_at and not registration.is_cancelled,
+        cancel_form=ConfirmForm(),
+    )
+
+
+@bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str) -> Response | str:
+    """Cancel: a GET only asks 'are you sure?' (mail scanners follow links); the POST cancels."""
+    registration = _load(token)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            cancel_registration(registration_id=registration.id, now=utcnow())
+        except SessionAlreadyStarted as error:
+            flash(str(error), "error")
+        else:
+            flash("Your registration is cancelled. We've sent you a confirmation.", "success")
+        return redirect(url_for("registrations.manage", token=token))
+    return render_template("registrations/cancel.html", registration=registration, lab=registration.lab_session,
+                           token=token, form=form)

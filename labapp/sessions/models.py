@@ -1,0 +1,119 @@
+"""A Conversation Lab session: when, where, how many seats, who facilitates."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from labapp.accounts.models import User
+from labapp.db import db
+
+if TYPE_CHECKING:
+    from labapp.registrations.models import Registration
+
+
+class SessionFormat(StrEnum):
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+
+    @property
+    def label(self) -> str:
+        return {"online": "Online", "in_person": "In person", "hybrid": "Hybrid"}[self.value]
+
+
+class SessionStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+session_facilitators = Table(
+    "session_facilitators",
+    db.Model.metadata,
+    Column("lab_session_id", ForeignKey("lab_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class LabSession(db.Model):
+    __tablename__ = "lab_sessions"
+    __table_args__ = (
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+        CheckConstraint("duration_minutes >= 1", name="duration_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    duration_minutes: Mapped[int]
+    timezone: Mapped[str] = mapped_column(String(64))
+    format: Mapped[SessionFormat] = mapped_column(String(20), default=SessionFormat.ONLINE)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    join_url: Mapped[str] = mapped_column(String(500), default="")
+    capacity: Mapped[int]
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    status: Mapped[SessionStatus] = mapped_column(String(20), default=SessionStatus.DRAFT)
+    reminder_offsets: Mapped[str | None] = mapped_column(String(100))
+    # Bumped whenever time, place or link change, so calendar invites update in place.
+    sequence: Mapped[int] = mapped_column(default=0)
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+    facilitators: Mapped[list[User]] = relationship(secondary=session_facilitators, lazy="selectin")
+    registrations: Mapped[list[Registration]] = relationship(back_populates="lab_session", lazy="raise_on_sql")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)
+
+    @property
+    def closes_at(self) -> datetime:
+        return self.registration_closes_at or self.starts_at
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == SessionStatus.PUBLISHED
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in (SessionFormat.ONLINE, SessionFormat.HYBRID)
+
+    @property
+    def has_venue(self) -> bool:
+        return self.format in (SessionFormat.IN_PERSON, SessionFormat.HYBRID)
+
+    def is_open_for_registration(self, now: datetime) -> bool:
+        """Published, not started, and inside its registration window."""
+        opens = self.registration_opens_at
+        return self.is_published and (opens is None or opens <= now) and now < self.closes_at
+
+    def __repr__(self) -> str:
+        return f"<LabSession {self.id} {self.slug}>"

@@ -1,0 +1,45 @@
+"""Small test helpers: counting SQL queries, reading the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from labapp.db import db
+from labapp.mail.models import OutboxMessage
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_queries() -> Iterator[QueryCounter]:
+    """Count the SQL statements the engine runs inside the block."""
+    counter = QueryCounter()
+
+    def before(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        counter.statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def outbox(kind: str | None = None) -> list[OutboxMessage]:
+    """Outbox rows, oldest first, optionally of one kind."""
+    db.session.expire_all()
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query))

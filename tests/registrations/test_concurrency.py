@@ -1,0 +1,54 @@
+"""Never overbook: many people at once for the last seats, on real PostgreSQL connections."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import select
+
+from labapp.db import db
+from labapp.registrations.models import Registration, RegistrationStatus
+from labapp.registrations.services import register
+from tests.factories import details, make_lab_session, now_utc
+
+
+def test_fifty_concurrent_registrations_fill_ten_seats_exactly(app, backend):
+    if backend != "postgresql":
+        pytest.skip("row locks are a PostgreSQL property; SQLite serialises writers instead")
+    lab_id = make_lab_session(capacity=10).id
+    people = [details(email=f"rush{i}@example.org") for i in range(50)]
+
+    def attempt(person):
+        with app.app_context():
+            try:
+                return register(lab_session_id=lab_id, details=person, now=now_utc()).registration.id
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        ids = list(pool.map(attempt, people))
+    assert len(set(ids)) == 50
+    db.session.expire_all()
+    rows = list(db.session.scalars(select(Registration).order_by(Registration.id)))
+    confirmed = [r for r in rows if r.status == RegistrationStatus.CONFIRMED]
+    waitlisted = [r for r in rows if r.status == RegistrationStatus.WAITLISTED]
+    assert len(confirmed) == 10 and len(waitlisted) == 40
+    # Seats went to the first ten to get the lock; everyone after them waits, in order.
+    assert max(r.id for r in confirmed) < min(r.id for r in waitlisted)
+
+
+def test_concurrent_double_submit_makes_one_registration(app):
+    lab_id = make_lab_session(capacity=10).id
+    person = details(email="double@example.org")
+
+    def attempt(_):
+        with app.app_context():
+            try:
+                return register(lab_session_id=lab_id, details=person, now=now_utc()).registration.id
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = set(pool.map(attempt, range(4)))
+    assert len(ids) == 1
