@@ -1,0 +1,11 @@
+"""Reading the protocol. (Placeholder over the shipped seed content until the protocol is in the database.)"""
+
+from __future__ import annotations
+
+from labapp.protocol import seed_content
+
+
+def reminder_prompts(limit: int = 3) -> list[str]:
+    """Two or three reflection prompts from the protocol, for reminders and pre-work."""
+    prompts = [prompt for component in seed_content.COMPONENTS for prompt in component["reflection_prompts"]]
+    return prompts[:limit]
