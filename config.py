@@ -67,6 +67,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or "Conversation Labs <labs@localhost>"
     MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO") or None
+    # Flask-Mail suppresses sending under TESTING; our tests talk to a real SMTP sink instead.
+    MAIL_SUPPRESS_SEND = False
     MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 10)
     MAIL_OUTBOX_DIR = str(INSTANCE / "mail")
 

@@ -65,21 +65,25 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from labapp.core.views import bp as core_bp
+    from labapp.privacy.views import bp as privacy_bp
     from labapp.protocol.views import bp as protocol_bp
+    from labapp.records.views import bp as records_bp
     from labapp.registrations.views import bp as registrations_bp
     from labapp.sessions.views import bp as sessions_bp
 
-    for blueprint in (core_bp, sessions_bp, registrations_bp, protocol_bp):
+    for blueprint in (core_bp, sessions_bp, registrations_bp, protocol_bp, privacy_bp, records_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from labapp.accounts.cli import users_cli
     from labapp.demo.cli import demo_cli
+    from labapp.privacy.cli import privacy_cli
     from labapp.sessions.cli import sessions_cli
     from labapp.worker import register_worker_cli
 
     app.cli.add_command(sessions_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(privacy_cli)
     register_worker_cli(app)

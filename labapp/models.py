@@ -2,7 +2,9 @@
 
 from labapp.accounts.models import User
 from labapp.mail.models import OutboxMessage
-from labapp.registrations.models import Registration
+from labapp.privacy.models import AuditEvent
+from labapp.records.models import RecordLink
+from labapp.registrations.models import Registration, SeatOffer
 from labapp.sessions.models import LabSession
 
-__all__ = ["LabSession", "OutboxMessage", "Registration", "User"]
+__all__ = ["AuditEvent", "LabSession", "OutboxMessage", "RecordLink", "Registration", "SeatOffer", "User"]

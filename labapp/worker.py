@@ -15,6 +15,8 @@ from labapp.mail.deliver import deliver_pending
 
 log = logging.getLogger(__name__)
 
+RETENTION_EVERY_SECONDS = 24 * 3600  # the retention pass runs at start and then daily
+
 reminders_cli = AppGroup("reminders", help="Reminder emails.")
 
 
@@ -23,6 +25,34 @@ def run_pass(*, now) -> dict[str, int]:  # noqa: ANN001
     report = deliver_pending(now=now)
     db.session.remove()
     return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+
+
+def cleanup_erased_copies() -> int:
+    """Delete delivered emails of people who were erased (their last email had to go out first)."""
+    from labapp.privacy.services import remove_delivered_copies_of_anonymised
+
+    removed = remove_delivered_copies_of_anonymised()
+    db.session.commit()
+    return removed
+
+
+def run_housekeeping(*, now) -> dict[str, int]:  # noqa: ANN001
+    """Follow-ups after sessions, and removal of erased people's delivered emails."""
+    from labapp.registrations.follow_up import send_due_follow_ups
+
+    follow_ups = send_due_follow_ups(now=now)
+    removed = cleanup_erased_copies()
+    db.session.remove()
+    return {"follow_ups": follow_ups, "erased_copies_removed": removed}
+
+
+def run_retention(*, now) -> None:  # noqa: ANN001
+    """The daily retention pass (RETENTION_DAYS_*)."""
+    from labapp.privacy.services import purge_expired
+
+    for line in purge_expired(now=now).lines():
+        log.info("retention: %s", line)
+    db.session.remove()
 
 
 def _now_option(value: str | None):  # noqa: ANN202
@@ -49,11 +79,16 @@ def worker(interval: float) -> None:
     """Run the pass in a loop; pending mail is picked up within a few seconds."""
     log.info("worker started (interval %ss)", interval)
     next_full_pass = 0.0
+    next_retention = 0.0
     while True:
         started = time.monotonic()
         try:
+            if started >= next_retention:
+                run_retention(now=utcnow())
+                next_retention = started + RETENTION_EVERY_SECONDS
             if started >= next_full_pass:
                 run_pass(now=utcnow())
+                run_housekeeping(now=utcnow())
                 next_full_pass = started + interval
             else:
                 deliver_pending(now=utcnow())

@@ -17,7 +17,7 @@ _serial = count(1)
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+    return datetime.now(UTC)
 
 
 def make_user(**overrides: Any) -> User:

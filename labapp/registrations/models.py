@@ -94,6 +94,7 @@ class Registration(db.Model):
     reminders_stopped_at: Mapped[datetime | None]
     sensitive_erased_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
+    follow_up_sent_at: Mapped[datetime | None]
 
     lab_session: Mapped[LabSession] = relationship(back_populates="registrations", lazy="joined", innerjoin=True)
 
@@ -126,3 +127,19 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status}>"
+
+
+class SeatOffer(db.Model):
+    """A seat freed close to the start: offered to everyone waiting, first to accept gets it."""
+
+    __tablename__ = "seat_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_session_id: Mapped[int] = mapped_column(ForeignKey("lab_sessions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    taken_at: Mapped[datetime | None]
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))
+
+    @property
+    def is_taken(self) -> bool:
+        return self.taken_at is not None

@@ -19,6 +19,8 @@ TEMPLATES = {
     "promoted": "registration_promoted_to_educator",
     "cancelled": "registration_cancelled_to_educator",
     "manage_link": "manage_link_to_educator",
+    "seat_open": "seat_open_to_waitlisted_educator",
+    "follow_up": "follow_up_to_attendee",
 }
 
 

@@ -234,7 +234,12 @@ def cancel_registration(*, registration_id: int, now: datetime, notify: bool = T
             queue_registration_email(registration, kind="cancelled", now=now)
         db.session.flush()
         if freed_seat and now < lab.starts_at:
-            fill_free_seats(lab, now=now)
+            from labapp.registrations.seat_offers import is_inside_cutoff, offer_freed_seat
+
+            if is_inside_cutoff(lab, now):
+                offer_freed_seat(lab, now=now)
+            else:
+                fill_free_seats(lab, now=now)
     return registration
 
 

@@ -8,10 +8,17 @@ from werkzeug.wrappers import Response
 from labapp.clock import utcnow
 from labapp.extensions import limiter
 from labapp.registrations.availability import availability_label, get_listing
-from labapp.registrations.errors import InvalidEmail, RegistrationClosed, RegistrationNotFound, SessionAlreadyStarted
+from labapp.registrations.errors import (
+    InvalidEmail,
+    NotWaitlisted,
+    RegistrationClosed,
+    RegistrationNotFound,
+    SessionAlreadyStarted,
+)
 from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, ResendLinkForm
 from labapp.registrations.links import manage_token
 from labapp.registrations.models import EducatorRole, Registration
+from labapp.registrations.seat_offers import SeatAlreadyTaken, take_offered_seat
 from labapp.registrations.services import (
     Outcome,
     RegistrationDetails,
@@ -177,3 +184,22 @@ def cancel(token: str) -> Response | str:
         return redirect(url_for("registrations.manage", token=token))
     return render_template("registrations/cancel.html", registration=registration, lab=registration.lab_session,
                            token=token, form=form)
+
+
+@bp.route("/manage/<token>/take-seat", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def take_seat(token: str) -> Response | str | tuple[str, int]:
+    """'I'll take it': a GET shows one button; the POST takes the open seat if nobody was quicker."""
+    registration = _load(token)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            take_offered_seat(registration_id=registration.id, now=utcnow())
+        except (SeatAlreadyTaken, NotWaitlisted, RegistrationClosed) as error:
+            flash(str(error), "error")
+            return redirect(url_for("registrations.manage", token=token))
+        flash("The seat is yours — you're confirmed. We've emailed you the calendar invite.", "success")
+        return redirect(url_for("registrations.manage", token=token))
+    return render_template("registrations/take_seat.html", registration=registration,
+                           lab=registration.lab_session, token=token, form=form,
+                           position=waitlist_position(registration))

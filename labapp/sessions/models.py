@@ -67,6 +67,8 @@ class LabSession(db.Model):
     # Bumped whenever time, place or link change, so calendar invites update in place.
     sequence: Mapped[int] = mapped_column(default=0)
     reply_to: Mapped[str | None] = mapped_column(String(254))
+    # Hours after the end when checked-in attendees get a thank-you with next steps; None = off.
+    follow_up_after_hours: Mapped[int | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]

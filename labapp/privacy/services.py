@@ -1,0 +1,235 @@
+"""Retention, erasure and export: what labapp keeps about a person, and for how long."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import String, cast, delete, func, literal, select, update
+
+from labapp.db import db, unit_of_work
+from labapp.mail.models import OutboxMessage, OutboxStatus
+from labapp.privacy.models import AuditEvent
+from labapp.registrations.models import Registration, RegistrationStatus
+from labapp.registrations.services import cancel_registration, normalise_email
+from labapp.sessions.models import LabSession
+
+ANONYMOUS_NAME = "Anonymised participant"
+ERASED_BODY = "[erased under the retention policy]"
+
+
+@dataclass
+class PurgeReport:
+    """What one retention pass erased (or would erase, on a dry run)."""
+
+    dry_run: bool
+    sensitive_by_session: dict[str, int] = field(default_factory=dict)
+    anonymised_by_session: dict[str, int] = field(default_factory=dict)
+    outbox_rows_removed: int = 0
+
+    @property
+    def sensitive_total(self) -> int:
+        return sum(self.sensitive_by_session.values())
+
+    @property
+    def anonymised_total(self) -> int:
+        return sum(self.anonymised_by_session.values())
+
+    def lines(self) -> list[str]:
+        verb = "would erase" if self.dry_run else "erased"
+        out = [f"{verb} sensitive answers of {self.sensitive_total} registrations"]
+        out += [f"  {slug}: {n}" for slug, n in sorted(self.sensitive_by_session.items())]
+        verb = "would anonymise" if self.dry_run else "anonymised"
+        out.append(f"{verb} {self.anonymised_total} registrations")
+        out += [f"  {slug}: {n}" for slug, n in sorted(self.anonymised_by_session.items())]
+        out.append(f"{'would remove' if self.dry_run else 'removed'} {self.outbox_rows_removed} delivered emails")
+        return out
+
+
+def _sessions_ended_before(cutoff: datetime) -> dict[int, str]:
+    """Ids and slugs of sessions whose end instant is at or before `cutoff` (one query).
+
+    Sessions are few (hundreds), so the end (start + duration) is computed here
+    rather than in dialect-specific SQL date arithmetic.
+    """
+    rows = db.session.execute(
+        select(LabSession.id, LabSession.slug, LabSession.starts_at, LabSession.duration_minutes)
+        .where(LabSession.starts_at <= cutoff)
+    )
+    return {
+        row.id: row.slug for row in rows if row.starts_at + timedelta(minutes=row.duration_minutes) <= cutoff
+    }
+
+
+def _counts(session_ids: dict[int, str], *conditions: Any) -> dict[str, int]:
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.lab_session_id, func.count())
+        .where(Registration.lab_session_id.in_(session_ids), *conditions)
+        .group_by(Registration.lab_session_id)
+    )
+    return {session_ids[session_id]: count for session_id, count in rows if count}
+
+
+def _anonymise_where(*conditions: Any, now: datetime) -> None:
+    """Replace name, email, organisation and answers; keep role, focus, status and attendance for reports."""
+    anonymous_email = literal("anonymised-") + cast(Registration.id, String) + literal("@invalid.invalid")
+    db.session.execute(
+        update(Registration)
+        .where(*conditions)
+        .values(
+            full_name=ANONYMOUS_NAME,
+            email=anonymous_email,
+            email_key=anonymous_email,
+            organisation="",
+            accommodations="",
+            hopes="",
+            prework_answers={},
+            token_salt="",
+            token_hash=literal("anonymised-") + cast(Registration.id, String),
+            anonymised_at=now,
+            sensitive_erased_at=func.coalesce(Registration.sensitive_erased_at, now),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def remove_delivered_copies_of_anonymised() -> int:
+    """Delete sent or failed outbox rows of anonymised people (pending ones go after delivery)."""
+    anonymised = select(Registration.id).where(Registration.anonymised_at.is_not(None))
+    result = db.session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.registration_id.in_(anonymised), OutboxMessage.status != OutboxStatus.PENDING)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
+    """One retention pass: erase sensitive answers after N days, anonymise after M days.
+
+    Idempotent (each UPDATE only touches rows not yet done) and safe in several
+    processes at once: a second process's UPDATE simply matches nothing.
+    A constant number of queries, whatever the number of registrations.
+    """
+    sensitive_days = int(current_app.config["RETENTION_DAYS_SENSITIVE"])
+    anonymise_days = int(current_app.config["RETENTION_DAYS_REGISTRATION"])
+    report = PurgeReport(dry_run=dry_run)
+    with unit_of_work():
+        sensitive_sessions = _sessions_ended_before(now - timedelta(days=sensitive_days))
+        anonymise_sessions = _sessions_ended_before(now - timedelta(days=anonymise_days))
+        not_erased = (Registration.sensitive_erased_at.is_(None),)
+        not_anonymised = (Registration.anonymised_at.is_(None),)
+        report.sensitive_by_session = _counts(sensitive_sessions, *not_erased)
+        report.anonymised_by_session = _counts(anonymise_sessions, *not_anonymised)
+        if dry_run:
+            return report
+        if sensitive_sessions:
+            in_scope = Registration.lab_session_id.in_(sensitive_sessions)
+            db.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.registration_id.in_(select(Registration.id).where(in_scope, *not_erased)),
+                    OutboxMessage.status != OutboxStatus.PENDING,
+                )
+                .values(text_body=ERASED_BODY, html_body=ERASED_BODY, calendar_ics=None)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.execute(
+                update(Registration)
+                .where(in_scope, *not_erased)
+                .values(accommodations="", hopes="", prework_answers={}, sensitive_erased_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        if anonymise_sessions:
+            _anonymise_where(Registration.lab_session_id.in_(anonymise_sessions), *not_anonymised, now=now)
+        report.outbox_rows_removed = remove_delivered_copies_of_anonymised()
+        if report.sensitive_total or report.anonymised_total:
+            db.session.add(AuditEvent(occurred_at=now, action="retention_purge", details={
+                "sensitive_erased": report.sensitive_total, "anonymised": report.anonymised_total,
+            }))
+    return report
+
+
+def erase_person(*, email: str, now: datetime, actor_user_id: int | None = None) -> int:
+    """Erase a person everywhere: cancel what is still ahead (seats go to the waitlist), then anonymise.
+
+    They get a `Cancelled:` email for each upcoming registration; once delivered,
+    the worker deletes that copy too. Returns how many registrations were erased.
+    """
+    _, email_key = normalise_email(email)
+    with unit_of_work():
+        registrations = list(
+            db.session.scalars(
+                select(Registration)
+                .where(Registration.email_key == email_key, Registration.anonymised_at.is_(None))
+                .order_by(Registration.lab_session_id)  # lock sessions in one order: no deadlocks
+            )
+        )
+        for registration in registrations:
+            if registration.status != RegistrationStatus.CANCELLED and now < registration.lab_session.ends_at:
+                cancel_registration(registration_id=registration.id, now=now)
+        ids = [r.id for r in registrations]
+        if ids:
+            _anonymise_where(Registration.id.in_(ids), now=now)
+            from labapp.records.services import forget_record_links
+
+            forget_record_links(email_key)
+        db.session.add(AuditEvent(occurred_at=now, actor_user_id=actor_user_id, action="person_erased",
+                                  details={"registrations": len(ids)}))
+    db.session.expire_all()
+    return len(ids)
+
+
+def export_person(registration: Registration) -> dict[str, Any]:
+    """Everything labapp holds about the person behind this registration, as JSON-ready data."""
+    registrations = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.email_key == registration.email_key, Registration.anonymised_at.is_(None))
+            .order_by(Registration.id)
+        )
+    )
+    emails = list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.registration_id.in_([r.id for r in registrations]))
+            .order_by(OutboxMessage.id)
+        )
+    )
+    return {
+        "email": registration.email,
+        "registrations": [
+            {
+                "session": r.lab_session.title,
+                "session_starts_at": r.lab_session.starts_at.isoformat(),
+                "session_timezone": r.lab_session.timezone,
+                "status": str(r.status),
+                "full_name": r.full_name,
+                "email": r.email,
+                "role": r.role_label,
+                "organisation": r.organisation,
+                "focus_populations": r.focus_labels,
+                "accommodations": r.accommodations,
+                "hopes": r.hopes,
+                "prework_answers": r.prework_answers,
+                "registered_at": r.registered_at.isoformat(),
+                "cancelled_at": r.cancelled_at.isoformat() if r.cancelled_at else None,
+                "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
+                "reminders_stopped_at": r.reminders_stopped_at.isoformat() if r.reminders_stopped_at else None,
+            }
+            for r in registrations
+        ],
+        "emails": [
+            {"subject": m.subject, "status": str(m.status), "queued_at": m.created_at.isoformat(),
+             "sent_at": m.sent_at.isoformat() if m.sent_at else None}
+            for m in emails
+        ],
+        "retention": {
+            "sensitive_answers_erased_days_after_session": current_app.config["RETENTION_DAYS_SENSITIVE"],
+            "registration_anonymised_days_after_session": current_app.config["RETENTION_DAYS_REGISTRATION"],
+        },
+    }

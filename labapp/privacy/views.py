@@ -1,0 +1,57 @@
+"""The privacy notice, and a person's own data: download it or delete it from their link."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+
+from labapp.clock import utcnow
+from labapp.privacy.services import erase_person, export_person
+from labapp.registrations.errors import RegistrationNotFound
+from labapp.registrations.forms import ConfirmForm
+from labapp.registrations.models import Registration
+from labapp.registrations.services import find_by_manage_token
+
+bp = Blueprint("privacy", __name__)
+
+
+def _load(token: str) -> Registration:
+    try:
+        return find_by_manage_token(token)
+    except RegistrationNotFound:
+        abort(404)
+
+
+@bp.get("/privacy")
+def notice() -> str:
+    """What is kept, who sees it, for how long."""
+    return render_template("privacy/notice.html",
+                           sensitive_days=current_app.config["RETENTION_DAYS_SENSITIVE"],
+                           registration_days=current_app.config["RETENTION_DAYS_REGISTRATION"])
+
+
+@bp.get("/manage/<token>/my-data.json")
+def download(token: str) -> Response:
+    """Everything labapp holds about the person, as JSON."""
+    data = export_person(_load(token))
+    return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-conversation-labs-data.json"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/manage/<token>/delete", methods=["GET", "POST"])
+def delete(token: str) -> Response | str:
+    """Delete my data: a GET asks 'are you sure?'; the POST erases (seats go to the waitlist)."""
+    registration = _load(token)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        erase_person(email=registration.email, now=utcnow())
+        return redirect(url_for("privacy.deleted"))
+    return render_template("privacy/delete.html", registration=registration, lab=registration.lab_session,
+                           token=token, form=form)
+
+
+@bp.get("/privacy/deleted")
+def deleted() -> str:
+    return render_template("privacy/deleted.html")

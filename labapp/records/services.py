@@ -1,0 +1,143 @@
+"""A person's professional-learning record: the sessions they attended, with hours."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import delete, select
+
+from labapp.db import db, unit_of_work
+from labapp.mail.outbox import queue_email, render_email
+from labapp.records.models import RecordLink
+from labapp.registrations.errors import InvalidEmail
+from labapp.registrations.models import Registration, RegistrationStatus
+from labapp.registrations.services import normalise_email
+from labapp.sessions.models import LabSession
+from labapp.timefmt import format_long_day
+from labapp.tokens import hash_token, new_random_token
+
+RECORD_LINK_LIFETIME = timedelta(hours=24)
+CSV_COLUMNS = ["name", "email", "role", "school", "session", "date", "hours"]
+
+
+class RecordLinkExpired(Exception):
+    """The link is older than its lifetime (answer 410)."""
+
+
+class RecordLinkNotFound(Exception):
+    """No such link (answer 404)."""
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """One attended session in a record."""
+
+    registration: Registration
+
+    @property
+    def lab(self) -> LabSession:
+        return self.registration.lab_session
+
+    @property
+    def hours(self) -> float:
+        return round(self.lab.duration_minutes / 60, 2)
+
+    @property
+    def local_date(self) -> date:
+        return self.lab.local_starts_at.date()
+
+    @property
+    def facilitators(self) -> str:
+        return ", ".join(user.name for user in self.lab.facilitators)
+
+
+def attended_by(email_key: str) -> list[RecordEntry]:
+    """Every session this person was checked in at, oldest first (one query plus facilitators)."""
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(Registration.lab_session)
+        .where(
+            Registration.email_key == email_key,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.checked_in_at.is_not(None),
+            Registration.anonymised_at.is_(None),
+        )
+        .order_by(LabSession.starts_at)
+    )
+    return [RecordEntry(r) for r in registrations]
+
+
+def total_hours(entries: list[RecordEntry]) -> float:
+    """Sum of hours, from minutes so rounding does not drift."""
+    return round(sum(e.lab.duration_minutes for e in entries) / 60, 2)
+
+
+def request_record_link(*, email: str, now: datetime) -> bool:
+    """Email a 24-hour link to the record if the address has registrations; the page is the same either way."""
+    try:
+        address, email_key = normalise_email(email)
+    except InvalidEmail:
+        return False
+    with unit_of_work():
+        known = db.session.scalar(
+            select(Registration.id).where(Registration.email_key == email_key, Registration.anonymised_at.is_(None))
+            .limit(1)
+        )
+        if known is None:
+            return False
+        token, token_hash = new_random_token()
+        db.session.add(RecordLink(token_hash=token_hash, email_key=email_key, created_at=now,
+                                  expires_at=now + RECORD_LINK_LIFETIME))
+        url = f"{current_app.config['BASE_URL']}/my-record/{token}"
+        subject, text_body, html_body = render_email("record_link_to_educator", record_url=url,
+                                                     hours=int(RECORD_LINK_LIFETIME.total_seconds() // 3600))
+        queue_email(to_address=address, subject=subject, text_body=text_body, html_body=html_body,
+                    kind="record_link", now=now)
+    return True
+
+
+def email_key_for_link(token: str, *, now: datetime) -> str:
+    """The email key behind a record link, or RecordLinkNotFound / RecordLinkExpired."""
+    if not token or len(token) > 100:
+        raise RecordLinkNotFound(token)
+    link = db.session.scalar(select(RecordLink).where(RecordLink.token_hash == hash_token(token)))
+    if link is None:
+        raise RecordLinkNotFound(token)
+    if now >= link.expires_at:
+        raise RecordLinkExpired(token)
+    return link.email_key
+
+
+def forget_record_links(email_key: str) -> None:
+    """Delete a person's record links (part of erasing them)."""
+    db.session.execute(delete(RecordLink).where(RecordLink.email_key == email_key))
+
+
+def _safe_cell(value: object) -> str:
+    """Neutralise spreadsheet formulas: a leading = + - @ tab or CR gets a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def record_csv_rows(entries: list[RecordEntry]) -> Iterator[str]:
+    """CSV lines a district PD system can import: name, email, role, school, session, date, hours."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for entry in entries:
+        r = entry.registration
+        writer.writerow([_safe_cell(v) for v in (r.full_name, r.email, r.role_label, r.organisation,
+                                                  entry.lab.title, entry.local_date.isoformat(), entry.hours)])
+    yield "\ufeff" + buffer.getvalue()
+
+
+def render_record_page(entries: list[RecordEntry], token: str) -> str:
+    """The printable record page."""
+    return render_template("records/record.html", entries=entries, total=total_hours(entries), token=token,
+                           name=entries[-1].registration.full_name if entries else "",
+                           long_day=format_long_day)

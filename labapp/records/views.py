@@ -1,0 +1,67 @@
+"""/my-record: a person's professional-learning record, reached through an emailed link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Length
+
+from labapp.clock import utcnow
+from labapp.extensions import limiter
+from labapp.records.services import (
+    RecordLinkExpired,
+    RecordLinkNotFound,
+    attended_by,
+    email_key_for_link,
+    record_csv_rows,
+    render_record_page,
+    request_record_link,
+)
+
+bp = Blueprint("records", __name__)
+
+
+class RecordRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Please enter your email address."), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
+@bp.route("/my-record", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def request_link() -> Response | str | tuple[str, int]:
+    """Ask for a link to one's record; the answer is the same for any address."""
+    form = RecordRequestForm()
+    if form.validate_on_submit():
+        request_record_link(email=form.email.data or "", now=utcnow())
+        return redirect(url_for("records.link_sent"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("records/request.html", form=form), status
+
+
+@bp.get("/my-record/sent")
+def link_sent() -> str:
+    return render_template("records/sent.html")
+
+
+def _entries(token: str):  # noqa: ANN202
+    try:
+        return attended_by(email_key_for_link(token, now=utcnow()))
+    except RecordLinkNotFound:
+        abort(404)
+    except RecordLinkExpired:
+        abort(410)
+
+
+@bp.get("/my-record/<token>")
+def record(token: str) -> str:
+    """The record: every attended session with hours and a total; printable."""
+    return render_record_page(_entries(token), token)
+
+
+@bp.get("/my-record/<token>/record.csv")
+def record_csv(token: str) -> Response:
+    """The record as CSV for a district PD system."""
+    entries = _entries(token)
+    return Response(record_csv_rows(entries), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="professional-learning-record.csv"'})

@@ -1,0 +1,93 @@
+"""Seats freed close to the start: offered to everyone waiting instead of given automatically.
+
+An automatic promotion an hour before a session would surprise someone who has
+made other plans, so inside PROMOTION_CUTOFF the waitlist gets one email each
+and the first person to press "I'll take it" gets the seat.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from config import parse_duration
+from labapp.db import db, unit_of_work
+from labapp.registrations.errors import NotWaitlisted, RegistrationClosed, RegistrationNotFound
+from labapp.registrations.models import Registration, RegistrationStatus, SeatOffer
+from labapp.registrations.notifications import queue_registration_email
+from labapp.sessions.models import LabSession
+from labapp.sessions.services import lock_lab_session
+
+
+class SeatAlreadyTaken(RegistrationClosed):
+    """Someone else accepted the open seat first."""
+
+
+def promotion_cutoff() -> timedelta:
+    """PROMOTION_CUTOFF as a timedelta (default 2 h)."""
+    return parse_duration(current_app.config.get("PROMOTION_CUTOFF") or "2h")
+
+
+def is_inside_cutoff(lab: LabSession, now: datetime) -> bool:
+    """True when a freed seat should be offered rather than given."""
+    return now < lab.starts_at and lab.starts_at - now <= promotion_cutoff()
+
+
+def offer_freed_seat(lab: LabSession, *, now: datetime) -> SeatOffer | None:
+    """Record an open seat and email everyone waiting (caller holds the session lock)."""
+    waiting = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.lab_session_id == lab.id, Registration.status == RegistrationStatus.WAITLISTED)
+            .order_by(Registration.id)
+        )
+    )
+    if not waiting:
+        return None
+    offer = SeatOffer(lab_session_id=lab.id, created_at=now)
+    db.session.add(offer)
+    db.session.flush()
+    for registration in waiting:
+        queue_registration_email(registration, kind="seat_open", now=now, offer=offer)
+    return offer
+
+
+def open_offer(lab_session_id: int) -> SeatOffer | None:
+    """The oldest offer for this session nobody has taken yet."""
+    return db.session.scalar(
+        select(SeatOffer)
+        .where(SeatOffer.lab_session_id == lab_session_id, SeatOffer.taken_at.is_(None))
+        .order_by(SeatOffer.id)
+        .limit(1)
+    )
+
+
+def take_offered_seat(*, registration_id: int, now: datetime) -> Registration:
+    """Give the seat to this waitlisted person if it is still free; else SeatAlreadyTaken.
+
+    The session row lock makes simultaneous clicks take turns: the first gets
+    the seat, the rest find it taken and stay on the waitlist.
+    """
+    with unit_of_work():
+        registration = db.session.get(Registration, registration_id)
+        if registration is None:
+            raise RegistrationNotFound("That registration no longer exists.")
+        lab = lock_lab_session(registration.lab_session_id)
+        db.session.refresh(registration)
+        if registration.is_confirmed:
+            return registration
+        if not registration.is_waitlisted:
+            raise NotWaitlisted("Only people on the waitlist can take an open seat.")
+        if now >= lab.starts_at or lab.is_cancelled:
+            raise RegistrationClosed("This session has already started.")
+        from labapp.registrations.services import confirmed_count, promote
+
+        offer = open_offer(lab.id)
+        if offer is None or confirmed_count(lab.id) >= lab.capacity:
+            raise SeatAlreadyTaken("Sorry — someone else took that seat first. You're still on the waitlist.")
+        offer.taken_at = now
+        offer.taken_by_id = registration.id
+        promote(registration, now=now)
+    return registration
