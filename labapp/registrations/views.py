@@ -10,6 +10,7 @@ from labapp.extensions import limiter
 from labapp.registrations.availability import availability_label, get_listing
 from labapp.registrations.errors import InvalidEmail, RegistrationClosed, RegistrationNotFound, SessionAlreadyStarted
 from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, ResendLinkForm
+from labapp.registrations.invites import calendar_links, has_calendar_entry, invite_download
 from labapp.registrations.links import manage_token
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.services import (
@@ -159,6 +160,7 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
         position=waitlist_position(registration),
         can_change=now < lab.starts_at and not registration.is_cancelled,
         cancel_form=ConfirmForm(),
+        calendar=calendar_links(registration, token=token),
     )
 
 
@@ -177,3 +179,16 @@ def cancel(token: str) -> Response | str:
         return redirect(url_for("registrations.manage", token=token))
     return render_template("registrations/cancel.html", registration=registration, lab=registration.lab_session,
                            token=token, form=form)
+
+
+@bp.get("/manage/<token>/invite.ics")
+def invite(token: str) -> Response:
+    """The person's calendar entry as an .ics file (same UID as the emailed invite, so no duplicate)."""
+    registration = _load(token)
+    if not has_calendar_entry(registration):
+        abort(404)
+    response = Response(invite_download(registration, now=utcnow()), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{registration.lab_session.slug}.ics"'
+    # It carries the private manage link: keep it out of shared caches.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
