@@ -25,7 +25,7 @@ from sqlalchemy import Row, bindparam, or_, select, update
 from labapp.db import db, is_postgres
 from labapp.extensions import mail
 from labapp.mail.calendar import uid_domain
-from labapp.mail.compose import InvalidAddress, build_email, envelope_sender, is_international, new_message_id
+from labapp.mail.compose import InvalidAddress, build_email, envelope_sender, new_message_id, plain_address
 from labapp.mail.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -216,12 +216,7 @@ def _send(connection: Connection, row: Row[Any], *, sender: str, now: datetime, 
         raise PermanentFailure(str(error)) from error
     assert connection.host is not None
     try:
-        connection.host.sendmail(
-            envelope_sender(sender),
-            [row.to_address.strip()],
-            message.as_bytes(),
-            mail_options=["SMTPUTF8"] if is_international(row.to_address) else [],
-        )
+        connection.host.sendmail(envelope_sender(sender), [plain_address(row.to_address)], message)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
         if codes and all(400 <= code < 500 for code in codes):
@@ -234,8 +229,6 @@ def _send(connection: Connection, row: Row[Any], *, sender: str, now: datetime, 
         if 400 <= error.smtp_code < 500:
             raise TemporaryFailure(text) from error
         raise PermanentFailure(text) from error
-    except smtplib.SMTPNotSupportedError as error:
-        raise PermanentFailure(f"the server cannot take this address: {error}") from error
     except (smtplib.SMTPException, OSError) as error:  # disconnected, refused, timeout (OSError)
         raise ConnectionLost(f"{type(error).__name__}: {error}") from error
 
@@ -248,11 +241,11 @@ def _describe(recipients: dict[str, tuple[int, bytes]]) -> str:
     return "; ".join(f"{address}: {code} {_text(reply)}" for address, (code, reply) in recipients.items())
 
 
-def _write_eml(row: Row[Any], message: Any) -> None:
+def _write_eml(row: Row[Any], message: bytes) -> None:
     folder = Path(current_app.config["MAIL_OUTBOX_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{row.id:08d}-{row.kind}.eml"
-    path.write_bytes(message.as_bytes())
+    path.write_bytes(message)
     log.info("email %s (%s) written to %s", row.id, row.kind, path)
 
 

@@ -19,7 +19,7 @@ from labapp.mail.calendar import (
     outlook_calendar_url,
     uid_domain,
 )
-from labapp.mail.compose import parse_mailbox
+from labapp.mail.compose import envelope_sender
 from labapp.registrations.links import manage_url
 from labapp.registrations.models import Registration
 from labapp.sessions.links import agenda_url, session_url
@@ -59,7 +59,6 @@ def registration_event(registration: Registration, *, cancelled: bool = False, p
         location = lab.location
     else:
         location = lab.join_url if join else "Online"
-    organizer = parse_mailbox(current_app.config["MAIL_DEFAULT_SENDER"])
     return CalendarEvent(
         uid=registration_uid(registration),
         # A cancellation must not be older than the invite it removes, or clients ignore it.
@@ -71,7 +70,7 @@ def registration_event(registration: Registration, *, cancelled: bool = False, p
         description="\n\n".join(lines),
         location=location,
         organizer_name=current_app.config["ORGANISATION_NAME"],
-        organizer_email=organizer.addr_spec,
+        organizer_email=envelope_sender(current_app.config["MAIL_DEFAULT_SENDER"]),
         url=session_url(lab),
         attendee_name=registration.full_name if private else None,
         attendee_email=registration.email if private else None,

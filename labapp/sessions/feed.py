@@ -10,7 +10,7 @@ from sqlalchemy.orm import lazyload
 
 from labapp.db import db
 from labapp.mail.calendar import CalendarEvent, CalendarMethod, build_calendar, uid_domain
-from labapp.mail.compose import parse_mailbox
+from labapp.mail.compose import envelope_sender
 from labapp.sessions.links import agenda_url, session_url
 from labapp.sessions.models import LabSession, SessionStatus
 
@@ -33,7 +33,6 @@ def session_event(lab: LabSession) -> CalendarEvent:
     """A session as a public calendar entry: where and what, never the join link or who is coming."""
     description = "\n\n".join(part for part in (lab.summary, f"Details and registration: {session_url(lab)}",
                                                 f"Agenda: {agenda_url(lab)}") if part)
-    organizer = parse_mailbox(current_app.config["MAIL_DEFAULT_SENDER"])
     return CalendarEvent(
         uid=f"session-{lab.id}@{uid_domain(current_app.config['BASE_URL'])}",
         sequence=lab.sequence,
@@ -44,7 +43,7 @@ def session_event(lab: LabSession) -> CalendarEvent:
         description=description,
         location=lab.location if lab.has_venue else "Online",
         organizer_name=current_app.config["ORGANISATION_NAME"],
-        organizer_email=organizer.addr_spec,
+        organizer_email=envelope_sender(current_app.config["MAIL_DEFAULT_SENDER"]),
         url=session_url(lab),
     )
 

@@ -124,3 +124,20 @@ def test_non_ascii_names_and_titles_are_encoded_and_read_back_intact(app, smtp):
     assert "Hello Zoë" in body_text(message, "plain")
     assert smtp.raw[0].isascii()  # on the wire: RFC 2047 encoded words and quoted-printable
     assert b"=?utf-8?" in smtp.raw[0].split(b"\r\n\r\n")[0]
+
+
+def test_an_international_domain_is_sent_in_its_ascii_form(app, smtp):
+    now = now_utc()
+    queue_plain(1, now=now, to_address="ana@bücher.example")
+    deliver_pending(now=now)
+    assert smtp.envelopes[0][1] == ["ana@xn--bcher-kva.example"]
+
+
+def test_an_address_that_would_need_smtputf8_fails_with_a_reason_and_the_rest_still_go(app, smtp):
+    now = now_utc()
+    queue_plain(1, now=now, to_address="josé@example.edu")
+    queue_plain(1, now=now)
+    report = deliver_pending(now=now)
+    assert (report.sent, report.failed) == (1, 1)
+    failed = [row for row in outbox() if row.status == "failed"]
+    assert "SMTPUTF8" in failed[0].last_error
