@@ -17,7 +17,7 @@ _serial = count(1)
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def make_user(**overrides: Any) -> User:

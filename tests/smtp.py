@@ -35,6 +35,7 @@ class _Handler:
         with self.sink.lock:
             self.sink.messages.append(message)  # type: ignore[arg-type]
             self.sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.sink.raw.append(bytes(envelope.content))
         return "250 Message accepted"
 
 
@@ -45,6 +46,7 @@ class SmtpSink:
         self.port = free_port()
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.raw: list[bytes] = []  # the bytes as they arrived, for checks on the wire format
         self.lock = threading.Lock()
         self.scripted_replies: list[str] = []
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)

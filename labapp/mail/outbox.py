@@ -8,6 +8,8 @@ from typing import Any
 from flask import current_app, render_template
 
 from labapp.db import db
+from labapp.mail.calendar import uid_domain
+from labapp.mail.compose import new_message_id
 from labapp.mail.models import OutboxMessage, OutboxStatus
 
 
@@ -41,6 +43,9 @@ def queue_email(
         status=OutboxStatus.PENDING,
         created_at=now,
         next_attempt_at=now,
+        # Chosen now, not at sending: a retry (or a resend after a crash) keeps the same
+        # Message-ID, so mail clients show one email even if a server got it twice.
+        message_id=new_message_id(uid_domain(current_app.config["BASE_URL"])),
     )
     db.session.add(message)
     return message

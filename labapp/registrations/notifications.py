@@ -9,8 +9,10 @@ from flask import current_app
 
 from labapp.mail.models import OutboxMessage
 from labapp.mail.outbox import queue_email, render_email
+from labapp.registrations.invites import invite_for_email
 from labapp.registrations.links import manage_url
 from labapp.registrations.models import Registration
+from labapp.sessions.links import agenda_url, session_url
 
 # kind -> template under templates/mail/; the subject template starts with what happened.
 TEMPLATES = {
@@ -27,15 +29,19 @@ TEMPLATES = {
 def queue_registration_email(
     registration: Registration, *, kind: str, now: datetime, **extra: Any
 ) -> OutboxMessage:
-    """Render the email of `kind` for this person and add it to the outbox."""
+    """Render the email of `kind` for this person and add it to the outbox.
+
+    Confirmations, promotions and session updates carry a calendar invite (REQUEST), cancellations
+    its removal (CANCEL), with the same UID: see registrations/invites.py INVITE_METHODS.
+    """
     lab = registration.lab_session
     base_url = current_app.config["BASE_URL"]
     context = {
         "registration": registration,
         "lab": lab,
         "manage_url": manage_url(registration),
-        "session_url": f"{base_url}/sessions/{lab.slug}",
-        "agenda_url": f"{base_url}/sessions/{lab.slug}#agenda",
+        "session_url": session_url(lab),
+        "agenda_url": agenda_url(lab),
         "protocol_url": f"{base_url}/protocol",
         "base_url": base_url,
         **extra,
@@ -49,6 +55,7 @@ def queue_registration_email(
         html_body=html_body,
         kind=f"registration_{kind}",
         now=now,
+        calendar_ics=invite_for_email(registration, kind=kind, now=now),
         # A session's own reply-to (set by its facilitator) wins over the site-wide MAIL_REPLY_TO.
         reply_to=lab.reply_to or current_app.config.get("MAIL_REPLY_TO"),
         registration_id=registration.id,

@@ -16,6 +16,7 @@ from labapp.registrations.errors import (
     SessionAlreadyStarted,
 )
 from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, ResendLinkForm
+from labapp.registrations.invites import calendar_links, has_calendar_entry, invite_download
 from labapp.registrations.links import manage_token
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.seat_offers import SeatAlreadyTaken, take_offered_seat
@@ -166,6 +167,7 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
         position=waitlist_position(registration),
         can_change=now < lab.starts_at and not registration.is_cancelled,
         cancel_form=ConfirmForm(),
+        calendar=calendar_links(registration, token=token),
     )
 
 
@@ -203,3 +205,16 @@ def take_seat(token: str) -> Response | str | tuple[str, int]:
     return render_template("registrations/take_seat.html", registration=registration,
                            lab=registration.lab_session, token=token, form=form,
                            position=waitlist_position(registration))
+
+
+@bp.get("/manage/<token>/invite.ics")
+def invite(token: str) -> Response:
+    """The person's calendar entry as an .ics file (same UID as the emailed invite, so no duplicate)."""
+    registration = _load(token)
+    if not has_calendar_entry(registration):
+        abort(404)
+    response = Response(invite_download(registration, now=utcnow()), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{registration.lab_session.slug}.ics"'
+    # It carries the private manage link: keep it out of shared caches.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

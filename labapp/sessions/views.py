@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template
 
 from labapp.clock import utcnow
 from labapp.registrations.availability import availability_label, get_listing, list_upcoming_sessions
 from labapp.registrations.forms import RegistrationForm
+from labapp.sessions.feed import sessions_feed
 from labapp.sessions.models import SessionStatus
 from labapp.sessions.services import SessionNotFound, get_session_by_slug
 
@@ -43,3 +44,12 @@ def detail(slug: str) -> str:
         is_open=lab.is_open_for_registration(now),
         form=RegistrationForm(),
     )
+
+
+@bp.get("/sessions.ics")
+def feed() -> Response:
+    """Upcoming published sessions as an iCalendar feed that calendar apps can subscribe to."""
+    response = Response(sessions_feed(now=utcnow()), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="sessions.ics"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import JSON, String, Text, select
 
@@ -35,7 +36,7 @@ def test_delete_my_data_leaves_no_personal_data_in_any_table(client, smtp):
     registration = make_registration(lab, full_name=NAME, email=EMAIL, hopes=ANSWER, organisation="Quill School")
     waiting = make_registration(lab)
     other = make_registration(make_lab_session(), full_name=NAME, email=EMAIL.upper())
-    deliver_pending(now=now_utc())
+    deliver_pending(now=now_utc() + timedelta(seconds=1))
     token = manage_token(registration)
 
     assert "Delete your data?" in client.get(f"/manage/{token}/delete").get_data(as_text=True)
@@ -44,7 +45,7 @@ def test_delete_my_data_leaves_no_personal_data_in_any_table(client, smtp):
 
     db.session.expire_all()
     assert db.session.get(Registration, waiting.id).status == RegistrationStatus.CONFIRMED
-    deliver_pending(now=now_utc())
+    deliver_pending(now=now_utc() + timedelta(seconds=1))
     cleanup_erased_copies()
     assert sum("Cancelled:" in s for s in smtp.subjects()) == 2  # both of Zora's sessions
     leftovers = [v for v in _every_text_value() if "quill" in v.lower() or "zora" in v.lower()]

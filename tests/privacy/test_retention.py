@@ -28,7 +28,7 @@ def _past_session_with_one_person():
 
 def test_sensitive_answers_are_erased_exactly_n_days_after_the_end_and_not_before(app):
     lab, registration = _past_session_with_one_person()
-    deliver_pending(now=now_utc())
+    deliver_pending(now=now_utc() + timedelta(seconds=1))
     thirty_days_after_end = lab.ends_at + timedelta(days=30)
     report = purge_expired(now=thirty_days_after_end - timedelta(seconds=1))
     assert report.sensitive_total == 0
@@ -46,7 +46,7 @@ def test_registrations_are_anonymised_after_m_days_keeping_counts_and_attendance
     row = _reload(registration.id)
     row.checked_in_at = lab.starts_at
     db.session.commit()
-    deliver_pending(now=now_utc())
+    deliver_pending(now=now_utc() + timedelta(seconds=1))
     report = purge_expired(now=lab.ends_at + timedelta(days=730))
     assert report.anonymised_total == 1
     after = _reload(registration.id)

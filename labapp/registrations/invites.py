@@ -1,0 +1,126 @@
+"""A registration's calendar entry: the invite in its emails, the .ics download, the add-to-calendar links.
+
+The UID comes from the registration (`registration-<id>@<BASE_URL host>`), so the confirmation,
+every later update and the cancellation all change the same entry in the person's calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, url_for
+
+from labapp.mail.calendar import (
+    CalendarEvent,
+    CalendarMethod,
+    build_calendar,
+    google_calendar_url,
+    outlook_calendar_url,
+    uid_domain,
+)
+from labapp.mail.compose import envelope_sender
+from labapp.registrations.links import manage_url
+from labapp.registrations.models import Registration
+from labapp.sessions.links import agenda_url, session_url
+
+# Which emails carry which calendar part (kinds missing here carry none).
+INVITE_METHODS = {
+    "confirmed": CalendarMethod.REQUEST,
+    "promoted": CalendarMethod.REQUEST,
+    "session_updated": CalendarMethod.REQUEST,
+    "cancelled": CalendarMethod.CANCEL,
+    "session_cancelled": CalendarMethod.CANCEL,
+}
+
+
+def registration_uid(registration: Registration) -> str:
+    """The calendar UID of this person's entry, the same in every invite, update and cancellation."""
+    return f"registration-{registration.id}@{uid_domain(current_app.config['BASE_URL'])}"
+
+
+def shows_join_link(registration: Registration) -> bool:
+    """The join link goes only to people holding a seat in a session that is online in part."""
+    lab = registration.lab_session
+    return registration.is_confirmed and lab.is_online and bool(lab.join_url) and not lab.is_cancelled
+
+
+def registration_event(registration: Registration, *, cancelled: bool = False, private: bool = True) -> CalendarEvent:
+    """The entry as the person should see it; `private=False` leaves out their link (third-party links)."""
+    lab = registration.lab_session
+    join = shows_join_link(registration) and not cancelled
+    lines = [lab.summary] if lab.summary else []
+    if join:
+        lines.append(f"Join online: {lab.join_url}")
+    lines.append(f"Agenda: {agenda_url(lab)}")
+    if private:
+        lines.append(f"Your registration (update or cancel): {manage_url(registration)}")
+    if lab.has_venue:
+        location = lab.location
+    else:
+        location = lab.join_url if join else "Online"
+    return CalendarEvent(
+        uid=registration_uid(registration),
+        # A cancellation must not be older than the invite it removes, or clients ignore it.
+        sequence=lab.sequence + (1 if cancelled else 0),
+        starts_at=lab.starts_at,
+        ends_at=lab.ends_at,
+        timezone=lab.timezone,
+        summary=lab.title,
+        description="\n\n".join(lines),
+        location=location,
+        organizer_name=current_app.config["ORGANISATION_NAME"],
+        organizer_email=envelope_sender(current_app.config["MAIL_DEFAULT_SENDER"]),
+        url=session_url(lab),
+        attendee_name=registration.full_name if private else None,
+        attendee_email=registration.email if private else None,
+        is_cancelled=cancelled,
+    )
+
+
+def invite_for_email(registration: Registration, *, kind: str, now: datetime) -> str | None:
+    """The iCalendar text an email of `kind` carries, or None.
+
+    REQUEST only to people holding a seat; CANCEL only to people who once had one (a waitlisted
+    person never received an invite, so there is nothing to remove).
+    """
+    method = INVITE_METHODS.get(kind)
+    if method is None:
+        return None
+    if method == CalendarMethod.REQUEST and not registration.is_confirmed:
+        return None
+    if method == CalendarMethod.CANCEL and registration.confirmed_at is None:
+        return None
+    cancelled = method == CalendarMethod.CANCEL
+    return build_calendar([registration_event(registration, cancelled=cancelled)], method=method, now=now)
+
+
+def has_calendar_entry(registration: Registration) -> bool:
+    """True while the person holds a seat in a session that still takes place."""
+    return registration.is_confirmed and not registration.lab_session.is_cancelled
+
+
+def invite_download(registration: Registration, *, now: datetime) -> str:
+    """The .ics file offered on the manage page (PUBLISH: a file to import, same UID as the emails)."""
+    return build_calendar([registration_event(registration)], method=CalendarMethod.PUBLISH, now=now)
+
+
+@dataclass(frozen=True)
+class CalendarLinks:
+    ics_url: str
+    google_url: str
+    outlook_url: str
+    office_url: str
+
+
+def calendar_links(registration: Registration, *, token: str) -> CalendarLinks | None:
+    """Links for the manage page, or None when the person has no seat to put in a calendar."""
+    if not has_calendar_entry(registration):
+        return None
+    event = registration_event(registration, private=False)
+    return CalendarLinks(
+        ics_url=url_for("registrations.invite", token=token),
+        google_url=google_calendar_url(event),
+        outlook_url=outlook_calendar_url(event),
+        office_url=outlook_calendar_url(event, host="outlook.office.com"),
+    )

@@ -1,0 +1,58 @@
+"""The public calendar feed (/sessions.ics): upcoming published sessions, nothing private."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
+
+from labapp.db import db
+from labapp.mail.calendar import CalendarEvent, CalendarMethod, build_calendar, uid_domain
+from labapp.mail.compose import envelope_sender
+from labapp.sessions.links import agenda_url, session_url
+from labapp.sessions.models import LabSession, SessionStatus
+
+# Sessions last at most a day (validate_session_fields), so this finds every one still running.
+LONGEST_SESSION = timedelta(hours=24)
+
+
+def feed_sessions(*, now: datetime) -> list[LabSession]:
+    """Published sessions that have not ended, soonest first, in one query."""
+    candidates = db.session.scalars(
+        select(LabSession)
+        .where(LabSession.status == SessionStatus.PUBLISHED, LabSession.starts_at > now - LONGEST_SESSION)
+        .order_by(LabSession.starts_at, LabSession.id)
+        .options(lazyload(LabSession.facilitators))
+    )
+    return [lab for lab in candidates if lab.ends_at > now]
+
+
+def session_event(lab: LabSession) -> CalendarEvent:
+    """A session as a public calendar entry: where and what, never the join link or who is coming."""
+    description = "\n\n".join(part for part in (lab.summary, f"Details and registration: {session_url(lab)}",
+                                                f"Agenda: {agenda_url(lab)}") if part)
+    return CalendarEvent(
+        uid=f"session-{lab.id}@{uid_domain(current_app.config['BASE_URL'])}",
+        sequence=lab.sequence,
+        starts_at=lab.starts_at,
+        ends_at=lab.ends_at,
+        timezone=lab.timezone,
+        summary=lab.title,
+        description=description,
+        location=lab.location if lab.has_venue else "Online",
+        organizer_name=current_app.config["ORGANISATION_NAME"],
+        organizer_email=envelope_sender(current_app.config["MAIL_DEFAULT_SENDER"]),
+        url=session_url(lab),
+    )
+
+
+def sessions_feed(*, now: datetime) -> str:
+    """The iCalendar text of the public feed as of `now`."""
+    return build_calendar(
+        [session_event(lab) for lab in feed_sessions(now=now)],
+        method=CalendarMethod.PUBLISH,
+        now=now,
+        name=current_app.config["ORGANISATION_NAME"],
+    )

@@ -1,0 +1,115 @@
+"""Calendar invites in emails: one entry per registration, at the right instant, removed on cancellation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from labapp.db import db, unit_of_work
+from labapp.mail.deliver import deliver_pending
+from labapp.registrations.links import manage_url
+from labapp.registrations.services import cancel_registration
+from labapp.sessions.models import LabSession, SessionFormat
+from tests.factories import make_lab_session, make_registration, now_utc
+from tests.mail.support import calendar_part, invite_of
+
+
+def _event(message):
+    [event] = invite_of(message).events
+    return event
+
+
+def test_invite_start_is_the_right_instant_across_a_dst_change(app, smtp):
+    # Registered while New York is on daylight time (EDT), for a session after clocks go back (EST).
+    now = datetime(2026, 10, 20, 15, 0, tzinfo=UTC)
+    starts_at = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+    lab = make_lab_session(now=now, starts_at=starts_at, timezone="America/New_York")
+    make_registration(lab, now=now, email="dst@example.edu")
+    deliver_pending(now=now)
+    calendar = invite_of(smtp.to("dst@example.edu")[0])
+    [event] = calendar.events
+    assert event.start == datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+    assert event.end - event.start == timedelta(minutes=90)
+    assert event["DTSTART"].params["TZID"] == "America/New_York"
+    # The VTIMEZONE shipped in the file places it correctly too (for clients that do not know the zone).
+    [zone] = calendar.timezones
+    shipped = zone.to_tz()
+    assert datetime(2026, 11, 2, 9, 0, tzinfo=shipped).astimezone(UTC) == datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+    assert datetime(2026, 10, 20, 9, 0, tzinfo=shipped).utcoffset() == timedelta(hours=-4)
+
+
+def test_invite_has_stamp_summary_organizer_links_and_join_url_for_a_confirmed_person(app, smtp):
+    now = now_utc()
+    lab = make_lab_session(now=now, title="Families as Partners", join_url="https://meet.example.org/fap")
+    registration = make_registration(lab, now=now, email="conf@example.edu", full_name="Conf Person")
+    deliver_pending(now=now)
+    event = _event(smtp.to("conf@example.edu")[0])
+    assert str(event["UID"]) == f"registration-{registration.id}@labapp.test"
+    assert event.DTSTAMP == now
+    assert str(event["SUMMARY"]) == "Families as Partners"
+    assert str(event["ORGANIZER"]) == "mailto:labs@labapp.test"
+    assert str(event["LOCATION"]) == "https://meet.example.org/fap"
+    description = str(event["DESCRIPTION"])
+    assert manage_url(registration) in description and f"/sessions/{lab.slug}#agenda" in description
+    assert "https://meet.example.org/fap" in description
+    assert str(event["ATTENDEE"]) == "mailto:conf@example.edu"
+
+
+def test_an_in_person_invite_gives_the_place_not_a_join_link(app, smtp):
+    now = now_utc()
+    lab = make_lab_session(now=now, format=SessionFormat.IN_PERSON, location="Room 12, Lincoln MS", join_url="")
+    make_registration(lab, now=now, email="room@example.edu")
+    deliver_pending(now=now)
+    event = _event(smtp.to("room@example.edu")[0])
+    assert str(event["LOCATION"]) == "Room 12, Lincoln MS"
+
+
+def test_cancelling_sends_a_cancel_for_the_same_calendar_entry(app, smtp):
+    now = now_utc()
+    lab = make_lab_session(now=now)
+    registration = make_registration(lab, now=now, email="leaving@example.edu")
+    cancel_registration(registration_id=registration.id, now=now + timedelta(hours=1))
+    deliver_pending(now=now + timedelta(hours=1))
+    confirmed, cancelled = smtp.to("leaving@example.edu")
+    assert str(cancelled["Subject"]).startswith("Cancelled: ")
+    assert calendar_part(cancelled).get_param("method") == "CANCEL"
+    assert invite_of(cancelled)["METHOD"] == "CANCEL"
+    original, removal = _event(confirmed), _event(cancelled)
+    assert str(removal["UID"]) == str(original["UID"])
+    assert removal["STATUS"] == "CANCELLED"
+    assert int(removal["SEQUENCE"]) > int(original["SEQUENCE"])
+    assert lab.join_url not in str(removal.get("DESCRIPTION", ""))
+
+
+def test_leaving_the_waitlist_sends_no_calendar_part(app, smtp):
+    now = now_utc()
+    lab = make_lab_session(now=now, capacity=1)
+    make_registration(lab, now=now)
+    waiting = make_registration(lab, now=now, email="waiting@example.edu")
+    cancel_registration(registration_id=waiting.id, now=now)
+    deliver_pending(now=now)
+    assert [calendar_part(m) for m in smtp.to("waiting@example.edu")] == [None, None]
+
+
+def test_promotion_from_the_waitlist_carries_an_invite_with_the_join_link(app, smtp):
+    now = now_utc()
+    lab = make_lab_session(now=now, capacity=1)
+    seated = make_registration(lab, now=now)
+    make_registration(lab, now=now, email="next@example.edu")
+    cancel_registration(registration_id=seated.id, now=now)
+    deliver_pending(now=now)
+    waitlisted, promoted = smtp.to("next@example.edu")
+    assert str(promoted["Subject"]).startswith("You're in: ")
+    assert calendar_part(waitlisted) is None
+    assert calendar_part(promoted).get_param("method") == "REQUEST"
+    assert str(_event(promoted)["LOCATION"]) == lab.join_url
+
+
+def test_invite_sequence_follows_the_sessions_changes(app, smtp):
+    now = now_utc()
+    lab = make_lab_session(now=now)
+    with unit_of_work():
+        db.session.get(LabSession, lab.id).sequence = 3  # the session was changed three times
+    make_registration(lab, now=now, email="late@example.edu")
+    deliver_pending(now=now)
+    assert int(_event(smtp.to("late@example.edu")[0])["SEQUENCE"]) == 3
