@@ -19,6 +19,7 @@ TEMPLATES = {
     "promoted": "registration_promoted_to_educator",
     "cancelled": "registration_cancelled_to_educator",
     "manage_link": "manage_link_to_educator",
+    "certificate": "certificate_to_educator",
 }
 
 

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
 from labapp.extensions import limiter
+from labapp.protocol.prework import manage_panel
 from labapp.registrations.availability import availability_label, get_listing
 from labapp.registrations.errors import InvalidEmail, RegistrationClosed, RegistrationNotFound, SessionAlreadyStarted
 from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, ResendLinkForm
@@ -159,6 +160,7 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
         position=waitlist_position(registration),
         can_change=now < lab.starts_at and not registration.is_cancelled,
         cancel_form=ConfirmForm(),
+        protocol_panel=manage_panel(registration, now=now),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from labapp.clock import utcnow
+from labapp.protocol.agendas import session_agenda
 from labapp.registrations.availability import availability_label, get_listing, list_upcoming_sessions
 from labapp.registrations.forms import RegistrationForm
 from labapp.sessions.models import SessionStatus
@@ -42,4 +43,5 @@ def detail(slug: str) -> str:
         availability=availability_label(listing, now),
         is_open=lab.is_open_for_registration(now),
         form=RegistrationForm(),
+        agenda=session_agenda(lab),
     )
