@@ -70,7 +70,7 @@ def manage_panel(registration: Registration, *, now: datetime) -> ManagePanel:
 def save_prework_answers(*, registration_id: int, answers: dict[str, str], now: datetime) -> Registration:
     """Store answers keyed by prompt id; an empty answer removes it, unknown prompt ids are ignored."""
     with unit_of_work():
-        registration = db.session.get(Registration, registration_id, with_for_update=True)
+        registration = db.session.get(Registration, registration_id, with_for_update=True, populate_existing=True)
         if registration is None:
             raise RegistrationNotFound("That registration no longer exists.")
         if not can_edit_prework(registration, now=now):
