@@ -74,6 +74,10 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, sessions_bp, registrations_bp, protocol_bp, privacy_bp, records_bp):
         app.register_blueprint(blueprint)
 
+    from labapp.protocol.admin_views import bp as protocol_admin_bp
+
+    app.register_blueprint(protocol_admin_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from labapp.accounts.cli import users_cli

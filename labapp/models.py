@@ -3,8 +3,10 @@
 from labapp.accounts.models import User
 from labapp.mail.models import OutboxMessage
 from labapp.privacy.models import AuditEvent
+from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
 from labapp.records.models import RecordLink
 from labapp.registrations.models import Registration, SeatOffer
 from labapp.sessions.models import LabSession
 
 __all__ = ["AuditEvent", "LabSession", "OutboxMessage", "RecordLink", "Registration", "SeatOffer", "User"]
+__all__ += ["ProtocolComponent", "SessionAgendaItem"]

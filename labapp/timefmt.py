@@ -27,13 +27,14 @@ def format_long_day(value: datetime, zone: str) -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%A, %B %-d, %Y")
 
 
-def format_time_range(start: datetime, end: datetime, zone: str) -> str:
-    """'4:00–5:30 PM EST', or '11:30 AM–1:00 PM EST' when the meridiem changes."""
+def format_time_range(start: datetime, end: datetime, zone: str, *, with_zone: bool = True) -> str:
+    """'4:00–5:30 PM EST', or '11:30 AM–1:00 PM EST' when the meridiem changes ('4:00–5:30 PM' without zone)."""
     tz = ZoneInfo(zone)
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     same_half = local_start.strftime("%p") == local_end.strftime("%p") and local_start.date() == local_end.date()
     first = _clock(local_start, with_meridiem=not same_half)
-    return f"{first}–{_clock(local_end)} {local_end.tzname()}"
+    text = f"{first}–{_clock(local_end)}"
+    return f"{text} {local_end.tzname()}" if with_zone else text
 
 
 def format_when(start: datetime, end: datetime, zone: str) -> str:

@@ -20,6 +20,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 # Tables whose rows come from data migrations and survive between tests.
 PRESERVED_TABLES = {"alembic_version"}
+PRESERVED_TABLES |= {"protocol_components"}  # loaded by migration 0005; tests that edit it restore it
 
 
 def _sqlalchemy_url(url: str) -> str:

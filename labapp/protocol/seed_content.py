@@ -2,6 +2,10 @@
 
 Pure data: the protocol title, a short introduction, and the ordered list of
 protocol components used to run, remind about, and follow up on a session.
+
+Migration 0005 loads COMPONENTS into the database (via `component_rows()`), so
+treat this text as frozen: change a live protocol in the dashboard editor, or
+with a new data migration, never by editing this file.
 """
 
 from __future__ import annotations
@@ -379,3 +383,30 @@ tried, and treat what did not work as information rather than failure.
         "is_commitments": True,
     },
 ]
+
+
+def prompt_id(slug: str, number: int) -> str:
+    """The stable id of a component's n-th original reflection prompt: 'norms-for-listening-1'."""
+    return f"{slug}-{number}"
+
+
+def component_rows() -> list[dict[str, Any]]:
+    """COMPONENTS shaped as `protocol_components` rows (positions from 1, prompts with stable ids)."""
+    return [
+        {
+            "slug": component["slug"],
+            "position": position,
+            "title": component["title"],
+            "purpose": component["purpose"],
+            "minutes": component["minutes"],
+            "guiding_questions": list(component["guiding_questions"]),
+            "facilitator_notes": component["facilitator_notes"],
+            "reflection_prompts": [
+                {"id": prompt_id(component["slug"], number), "text": text}
+                for number, text in enumerate(component["reflection_prompts"], start=1)
+            ],
+            "is_commitments": component["is_commitments"],
+            "is_retired": False,
+        }
+        for position, component in enumerate(COMPONENTS, start=1)
+    ]

@@ -23,6 +23,7 @@ TEMPLATES = {
     "manage_link": "manage_link_to_educator",
     "seat_open": "seat_open_to_waitlisted_educator",
     "follow_up": "follow_up_to_attendee",
+    "certificate": "certificate_to_educator",
 }
 
 

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
 from labapp.extensions import limiter
-from labapp.registrations.availability import availability_label, get_listing
+from labapp.protocol.prework import manage_panel
 from labapp.registrations.errors import (
     InvalidEmail,
     NotWaitlisted,
@@ -32,6 +32,7 @@ from labapp.registrations.services import (
 )
 from labapp.sessions.models import SessionStatus
 from labapp.sessions.services import SessionNotFound, get_session_by_slug
+from labapp.sessions.views import render_session_page
 
 bp = Blueprint("registrations", __name__)
 
@@ -80,15 +81,7 @@ def create(slug: str) -> Response | tuple[str, int]:
             if result.outcome == Outcome.ALREADY_REGISTERED:
                 return redirect(url_for("registrations.check_email", slug=lab.slug))
             return redirect(url_for("registrations.registered", token=manage_token(result.registration)))
-    listing = get_listing(lab)
-    return render_template(
-        "sessions/detail.html",
-        lab=lab,
-        listing=listing,
-        availability=availability_label(listing, now),
-        is_open=lab.is_open_for_registration(now),
-        form=form,
-    ), 400
+    return render_session_page(lab, form=form, now=now), 400
 
 
 @bp.get("/sessions/<slug>/check-your-email")
@@ -168,6 +161,7 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
         can_change=now < lab.starts_at and not registration.is_cancelled,
         cancel_form=ConfirmForm(),
         calendar=calendar_links(registration, token=token),
+        protocol_panel=manage_panel(registration, now=now),
     )
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Response, abort, render_template
 
 from labapp.clock import utcnow
+from labapp.protocol.agendas import session_agenda
 from labapp.registrations.availability import availability_label, get_listing, list_upcoming_sessions
 from labapp.registrations.forms import RegistrationForm
 from labapp.sessions.feed import sessions_feed
-from labapp.sessions.models import SessionStatus
+from labapp.sessions.models import LabSession, SessionStatus
 from labapp.sessions.services import SessionNotFound, get_session_by_slug
 
 bp = Blueprint("sessions", __name__)
@@ -35,6 +38,11 @@ def detail(slug: str) -> str:
         abort(404)
     if lab.status == SessionStatus.DRAFT:
         abort(404)
+    return render_session_page(lab, form=RegistrationForm(), now=now)
+
+
+def render_session_page(lab: LabSession, *, form: RegistrationForm, now: datetime) -> str:
+    """The session page; the registration view re-renders it with the form's errors."""
     listing = get_listing(lab)
     return render_template(
         "sessions/detail.html",
@@ -42,7 +50,8 @@ def detail(slug: str) -> str:
         listing=listing,
         availability=availability_label(listing, now),
         is_open=lab.is_open_for_registration(now),
-        form=RegistrationForm(),
+        form=form,
+        agenda=session_agenda(lab),
     )
 
 

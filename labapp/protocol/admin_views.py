@@ -1,0 +1,204 @@
+"""Dashboard pages for the protocol: admins edit components; facilitators set their session's agenda."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from labapp.clock import utcnow
+from labapp.db import db
+from labapp.protocol.agendas import AgendaItemInput, InvalidAgenda, session_agenda, set_session_agenda
+from labapp.protocol.forms import AGENDA_ROWS, AgendaForm, ButtonForm, ComponentForm, ResetAgendaForm, lines
+from labapp.protocol.models import ProtocolComponent
+from labapp.protocol.rendering import render_markdown
+from labapp.protocol.services import (
+    ComponentFields,
+    ComponentNotFound,
+    InvalidComponent,
+    add_component,
+    edit_component,
+    get_component,
+    list_components,
+    move_component,
+    set_component_retired,
+)
+from labapp.sessions.models import LabSession
+
+bp = Blueprint("protocol_admin", __name__, url_prefix="/dashboard")
+
+
+def _require_admin() -> None:
+    if not current_user.is_admin:
+        abort(403)
+
+
+def _require_admin_button() -> None:
+    """Buttons (move, retire, restore) are small POST forms: an admin and a valid CSRF token."""
+    _require_admin()
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+
+
+def _component_or_404(component_id: int) -> ProtocolComponent:
+    try:
+        return get_component(component_id)
+    except ComponentNotFound:
+        abort(404)
+
+
+def _fields(form: ComponentForm) -> ComponentFields:
+    return ComponentFields(
+        title=form.title.data or "",
+        purpose=form.purpose.data or "",
+        minutes=form.minutes.data or 0,
+        guiding_questions=lines(form.guiding_questions.data),
+        facilitator_notes=form.facilitator_notes.data or "",
+        reflection_prompts=lines(form.reflection_prompts.data),
+        is_commitments=bool(form.is_commitments.data),
+    )
+
+
+@bp.get("/protocol")
+@login_required
+def components() -> str:
+    """Every component, retired ones too, with reorder / retire buttons."""
+    _require_admin()
+    return render_template("protocol/admin/components.html", components=list_components(include_retired=True),
+                           button_form=ButtonForm())
+
+
+@bp.route("/protocol/new", methods=["GET", "POST"])
+@login_required
+def add() -> Response | str | tuple[str, int]:
+    """Add a component at the end of the protocol."""
+    _require_admin()
+    form = ComponentForm()
+    if form.validate_on_submit():
+        try:
+            component = add_component(fields=_fields(form), now=utcnow())
+        except InvalidComponent as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Added “{component.title}” at the end of the protocol.", "success")
+            return redirect(url_for("protocol_admin.components"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("protocol/admin/edit.html", form=form, component=None, preview=None), status
+
+
+@bp.route("/protocol/<int:component_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(component_id: int) -> Response | str | tuple[str, int]:
+    """Edit a component's text, minutes and prompts (Markdown notes are sanitised when shown)."""
+    _require_admin()
+    component = _component_or_404(component_id)
+    form = ComponentForm(data={
+        "title": component.title, "purpose": component.purpose, "minutes": component.minutes,
+        "guiding_questions": "\n".join(component.guiding_questions or []),
+        "facilitator_notes": component.facilitator_notes,
+        "reflection_prompts": "\n".join(component.prompt_texts),
+        "is_commitments": component.is_commitments,
+    })
+    if form.validate_on_submit():
+        try:
+            edit_component(component_id=component.id, fields=_fields(form), now=utcnow())
+        except InvalidComponent as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Saved “{component.title}”.", "success")
+            return redirect(url_for("protocol_admin.components"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("protocol/admin/edit.html", form=form, component=component,
+                           preview=render_markdown(component.facilitator_notes)), status
+
+
+@bp.post("/protocol/<int:component_id>/move/<any(up, down):direction>")
+@login_required
+def move(component_id: int, direction: str) -> Response:
+    """Move a component one place up or down."""
+    _require_admin_button()
+    try:
+        move_component(component_id=component_id, offset=-1 if direction == "up" else 1, now=utcnow())
+    except ComponentNotFound:
+        abort(404)
+    return redirect(url_for("protocol_admin.components") + f"#component-{component_id}")
+
+
+@bp.post("/protocol/<int:component_id>/<any(retire, restore):action>")
+@login_required
+def retire(component_id: int, action: str) -> Response:
+    """Retire a component (kept for past agendas) or restore it."""
+    _require_admin_button()
+    try:
+        component = set_component_retired(component_id=component_id, is_retired=action == "retire", now=utcnow())
+    except ComponentNotFound:
+        abort(404)
+    flash(f"“{component.title}” is {'retired' if component.is_retired else 'back in the protocol'}.", "success")
+    return redirect(url_for("protocol_admin.components"))
+
+
+def _session_for_editor(session_id: int) -> LabSession:
+    lab = db.session.get(LabSession, session_id)
+    if lab is None:
+        abort(404)
+    if not (current_user.is_admin or any(user.id == current_user.id for user in lab.facilitators)):
+        abort(403)
+    return lab
+
+
+def _agenda_form(lab: LabSession) -> AgendaForm:
+    agenda = session_agenda(lab)
+    rows = [{"component_id": str(slot.component.id), "minutes": slot.minutes} for slot in agenda.slots]
+    form = AgendaForm(data={"rows": rows + [{}] * max(0, AGENDA_ROWS - len(rows))})
+    choices = [("", "— none —")] + [
+        (str(c.id), f"{c.title} ({c.minutes} min suggested)")
+        for c in list_components() + [s.component for s in agenda.slots if s.component.is_retired]
+    ]
+    for row in form.rows:
+        row.form.component_id.choices = choices
+    return form
+
+
+def _agenda_items(form: AgendaForm) -> list[AgendaItemInput]:
+    items = []
+    for number, row in enumerate(form.rows, start=1):
+        choice, minutes = row.form.component_id.data or "", row.form.minutes.data
+        if not choice:
+            continue
+        if not choice.isdigit() or minutes is None:
+            raise InvalidAgenda(f"Line {number}: please give the minutes for each part you chose.")
+        items.append(AgendaItemInput(component_id=int(choice), minutes=minutes))
+    if not items:
+        raise InvalidAgenda("Please choose at least one part, or go back to the default agenda.")
+    return items
+
+
+@bp.route("/sessions/<int:session_id>/agenda", methods=["GET", "POST"])
+@login_required
+def session_agenda_editor(session_id: int) -> Response | str | tuple[str, int]:
+    """Choose the session's parts and minutes; the total must fit the session."""
+    lab = _session_for_editor(session_id)
+    form = _agenda_form(lab)
+    if form.validate_on_submit():
+        try:
+            set_session_agenda(lab_session_id=lab.id, items=_agenda_items(form), now=utcnow())
+        except InvalidAgenda as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("The agenda is saved.", "success")
+            return redirect(url_for("protocol_admin.session_agenda_editor", session_id=lab.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("protocol/admin/agenda.html", lab=lab, form=form, agenda=session_agenda(lab),
+                           reset_form=ResetAgendaForm()), status
+
+
+@bp.post("/sessions/<int:session_id>/agenda/reset")
+@login_required
+def reset_session_agenda(session_id: int) -> Response:
+    """Go back to the protocol's default agenda for this session."""
+    lab = _session_for_editor(session_id)
+    if not ResetAgendaForm().validate_on_submit():
+        abort(400)
+    set_session_agenda(lab_session_id=lab.id, items=[], now=utcnow())
+    flash("This session now follows the protocol's default agenda.", "success")
+    return redirect(url_for("protocol_admin.session_agenda_editor", session_id=lab.id))

@@ -1,0 +1,42 @@
+"""Fixtures for protocol tests: signing in, and putting the shipped protocol back after edits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from sqlalchemy import delete, insert
+
+from labapp.accounts.models import User
+from labapp.db import db
+from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
+from labapp.protocol.seed_content import component_rows
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    """Sign a user in on the test client (the sign-in page is another branch's work)."""
+
+    def _sign_in(user: User) -> FlaskClient:
+        with client.session_transaction() as sess:
+            sess["_user_id"] = str(user.id)
+            sess["_fresh"] = True
+        # The app fixture keeps one app context for the whole test, so Flask-Login's per-request
+        # cache of the user lives on in `g`; drop it so the next request loads the new user.
+        g.pop("_login_user", None)
+        return client
+
+    return _sign_in
+
+
+@pytest.fixture
+def restore_protocol(app) -> Iterator[None]:  # noqa: ANN001
+    """For tests that edit the protocol: the table survives between tests, so put the seed back."""
+    yield
+    db.session.remove()
+    with db.engine.begin() as connection:
+        connection.execute(delete(SessionAgendaItem))
+        connection.execute(delete(ProtocolComponent))
+        connection.execute(insert(ProtocolComponent), component_rows())
