@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.browser.helpers import axe_violations, focused, html_errors, tab_to
 from tests.browser.pages import PUBLIC_PAGES
+from tests.browser.tools import PHONE
 
 
 def test_every_public_page_meets_wcag_22_aa_and_is_valid_html(open_page, demo_site):
@@ -20,6 +21,15 @@ def test_every_public_page_meets_wcag_22_aa_and_is_valid_html(open_page, demo_si
     assert {name: found for name, found in violations.items() if found} == {}
     assert html_errors(documents) == []
     assert page.problems.all() == []
+
+def test_the_phone_layout_meets_wcag_22_aa_too(open_page, demo_site):
+    page = open_page(width=PHONE["width"], bypass_csp=True)
+    violations = {}
+    for name in ("home", "session", "session-form-errors", "manage"):
+        PUBLIC_PAGES[name](page, demo_site)
+        violations[name] = axe_violations(page)
+    assert {name: found for name, found in violations.items() if found} == {}
+
 
 FOCUS_STYLE = """() => {
   const style = getComputedStyle(document.activeElement);
