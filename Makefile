@@ -42,3 +42,10 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Browser tests save screenshots to tests/artifacts/; this refreshes the ones the README shows.
+.PHONY: screenshots
+screenshots: install-dev
+	$(BIN)/python -m pytest tests/browser/test_screenshots.py -q
+	mkdir -p docs/screenshots
+	cp tests/artifacts/home-*.png tests/artifacts/session-*.png tests/artifacts/manage-*.png docs/screenshots/

@@ -145,7 +145,8 @@ def smtp(app: Flask) -> Iterator[SmtpSink]:
     """A real SMTP server on loopback; the app delivers to it."""
     sink = SmtpSink()
     sink.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False,
+                      MAIL_SUPPRESS_SEND=False)  # Flask-Mail suppresses sending when app.testing
     from labapp.extensions import mail
 
     mail.init_app(app)

@@ -101,6 +101,11 @@ class LabSession(db.Model):
         return self.status == SessionStatus.CANCELLED
 
     @property
+    def format_label(self) -> str:
+        """'Online', 'In person' or 'Hybrid' (a loaded row holds the plain string, not the enum)."""
+        return SessionFormat(self.format).label
+
+    @property
     def is_published(self) -> bool:
         return self.status == SessionStatus.PUBLISHED
 
