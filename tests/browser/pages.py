@@ -36,6 +36,11 @@ def _manage_after_cancelling(page: Any, site: DemoSite) -> None:
     _submit(page, "Yes, cancel my registration")
 
 
+def _record_request_with_nothing_filled_in(page: Any, site: DemoSite) -> None:
+    page.goto("/my-record")
+    _submit(page, "Email me my record")
+
+
 def _go(path: Callable[[DemoSite], str]) -> Visit:
     return lambda page, site: page.goto(path(site))
 
@@ -57,4 +62,10 @@ PUBLIC_PAGES: dict[str, Visit] = {
     "cancel": _go(lambda site: f"/manage/{site.confirmed_token}/cancel"),
     "cancelled": _manage_after_cancelling,
     "not-found": _go(lambda site: "/no-such-page"),
+    "privacy": _go(lambda site: "/privacy"),
+    "delete-my-data": _go(lambda site: f"/manage/{site.confirmed_token}/delete"),
+    "take-seat": _go(lambda site: f"/manage/{site.waitlisted_token}/take-seat"),
+    "my-record": _go(lambda site: "/my-record"),
+    "my-record-errors": _record_request_with_nothing_filled_in,
+    "my-record-sent": _go(lambda site: "/my-record/sent"),
 }

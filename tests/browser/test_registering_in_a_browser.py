@@ -77,6 +77,8 @@ def test_educator_registers_by_keyboard_then_cancels_and_the_next_person_gets_th
     assert live_server.deliver_mail().sent == 1
     (confirmation,) = smtp.to("Rosa.Delgado@example.edu")
     assert str(confirmation["Subject"]).startswith(f"Confirmed: {TITLE} — ")
+    invites = [part for part in confirmation.walk() if part.get_content_type() == "text/calendar"]
+    assert len(invites) == 1 and "METHOD:REQUEST" in invites[0].get_content()
     link = manage_link(confirmation)
     assert link.startswith(live_server.url)
     page.goto(link)
