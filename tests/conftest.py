@@ -145,6 +145,7 @@ def smtp(app: Flask) -> Iterator[SmtpSink]:
     sink = SmtpSink()
     sink.start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False)
+    app.config["MAIL_SUPPRESS_SEND"] = False  # Flask-Mail suppresses sending under TESTING otherwise
     from labapp.extensions import mail
 
     mail.init_app(app)
