@@ -72,6 +72,10 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, sessions_bp, registrations_bp, protocol_bp):
         app.register_blueprint(blueprint)
 
+    from labapp.reminders.views import bp as reminders_bp
+
+    app.register_blueprint(reminders_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from labapp.accounts.cli import users_cli

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from labapp.clock import parse_instant, utcnow
 from labapp.db import db
 from labapp.mail.deliver import deliver_pending
+from labapp.reminders.services import queue_due_reminders
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +21,10 @@ reminders_cli = AppGroup("reminders", help="Reminder emails.")
 
 def run_pass(*, now) -> dict[str, int]:  # noqa: ANN001
     """One pass of everything the worker does, acting as of `now`."""
+    reminders = queue_due_reminders(now=now)
     report = deliver_pending(now=now)
     db.session.remove()
-    return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+    return {"reminders": reminders, "sent": report.sent, "retried": report.retried, "failed": report.failed}
 
 
 def _now_option(value: str | None):  # noqa: ANN202
