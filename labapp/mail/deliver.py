@@ -67,14 +67,21 @@ def claim_batch(*, now: datetime, limit: int = BATCH_SIZE) -> list[OutboxMessage
     if is_postgres():
         query = query.with_for_update(skip_locked=True)
     rows = list(db.session.scalars(query))
-    if rows:
+    ids = [row.id for row in rows]
+    if ids:
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_([row.id for row in rows]))
+            .where(OutboxMessage.id.in_(ids))
             .values(claimed_until=now + CLAIM_TTL)
         )
     db.session.commit()
-    return rows
+    if not ids:
+        return []
+    # One query to reload what the commit expired; otherwise each row reloads on first use,
+    # and each reload autoflushes the previous row's UPDATE: two statements per email.
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    ))
 
 
 def build_message(row: OutboxMessage, *, now: datetime) -> Message:
