@@ -201,6 +201,8 @@ def _decide_and_queue(claimed: list[Registration], due: dict[int, _DueSession], 
                 "due_at": moment,
                 "decided_at": now,
             })
+    if not rows:
+        return 0
     table = ReminderDelivery.__table__
     insert = pg_insert(table) if is_postgres() else sqlite_insert(table)
     inserted = db.session.execute(
@@ -268,7 +270,9 @@ def _withdraw_stale_reminders(*, now: datetime, registration_id: int | None = No
 
 def find_by_stop_token(*, registration_id: int, token: str) -> Registration:
     """The registration behind a stop-reminders link, or ReminderLinkInvalid."""
-    registration = db.session.get(Registration, registration_id) if token and len(token) <= 100 else None
+    # Ids beyond a 32-bit integer would make PostgreSQL raise instead of finding nothing.
+    plausible = 0 < registration_id < 2**31 and 0 < len(token) <= 100
+    registration = db.session.get(Registration, registration_id) if plausible else None
     if registration is None or registration.anonymised_at is not None or not is_stop_token(registration, token):
         raise ReminderLinkInvalid("That link is not valid.")
     return registration

@@ -44,3 +44,15 @@ def test_statuses_show_a_superseded_reminder_as_skipped(app):
     queue_due_reminders(now=START - HOUR / 2)
     states = [(s.label, s.state) for s in reminder_statuses([registration_id])[registration_id]]
     assert states == [("24 hours before", ReminderState.SKIPPED), ("1 hour before", ReminderState.PENDING)]
+
+
+def test_a_reminder_still_in_the_outbox_when_the_session_starts_is_withdrawn_not_sent(app, smtp):
+    registration = make_registration(make_lab_session(now=EARLY, starts_at=START), now=EARLY)
+    registration_id, email = registration.id, registration.email
+    assert queue_due_reminders(now=START - HOUR) == 1  # queued, then the mail server was down until after the start
+
+    run_pass(now=START + timedelta(minutes=1))
+
+    assert not [m for m in smtp.to(email) if str(m["Subject"]).startswith("Reminder:")]
+    status = reminder_statuses([registration_id])[registration_id][-1]  # the 1-hour one
+    assert status.state == ReminderState.FAILED and "session started" in status.error

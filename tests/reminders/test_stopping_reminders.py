@@ -72,6 +72,7 @@ def test_a_wrong_or_foreign_stop_link_is_a_404(client, method):
     assert send(f"/reminders/stop/{someone_else.id}/{token}").status_code == 404
     assert send(f"/reminders/stop/{mine.id}/not-the-token").status_code == 404
     assert send(f"/reminders/stop/999999/{token}").status_code == 404
+    assert send(f"/reminders/stop/99999999999999/{token}").status_code == 404
     assert stopped_at(mine.id) is None and stopped_at(someone_else.id) is None
 
 
