@@ -78,6 +78,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(protocol_admin_bp)
 
+    from labapp.reminders.views import bp as reminders_bp
+
+    app.register_blueprint(reminders_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from labapp.accounts.cli import users_cli

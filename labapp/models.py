@@ -6,7 +6,9 @@ from labapp.privacy.models import AuditEvent
 from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
 from labapp.records.models import RecordLink
 from labapp.registrations.models import Registration, SeatOffer
+from labapp.reminders.models import ReminderDelivery
 from labapp.sessions.models import LabSession
 
 __all__ = ["AuditEvent", "LabSession", "OutboxMessage", "RecordLink", "Registration", "SeatOffer", "User"]
 __all__ += ["ProtocolComponent", "SessionAgendaItem"]
+__all__ += ["ReminderDelivery"]

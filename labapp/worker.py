@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from labapp.clock import parse_instant, utcnow
 from labapp.db import db
 from labapp.mail.deliver import deliver_pending
+from labapp.reminders.services import queue_due_reminders
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +22,16 @@ reminders_cli = AppGroup("reminders", help="Reminder emails.")
 
 
 def run_pass(*, now) -> dict[str, int]:  # noqa: ANN001
-    """One pass of everything the worker does, acting as of `now`."""
+    """One pass of everything scheduled, acting as of `now`: queue due mail, deliver, tidy up."""
+    from labapp.registrations.follow_up import send_due_follow_ups
+
+    reminders = queue_due_reminders(now=now)
+    follow_ups = send_due_follow_ups(now=now)
     report = deliver_pending(now=now)
+    removed = cleanup_erased_copies()
     db.session.remove()
-    return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+    return {"reminders": reminders, "follow_ups": follow_ups, "sent": report.sent, "retried": report.retried,
+            "failed": report.failed, "erased_copies_removed": removed}
 
 
 def cleanup_erased_copies() -> int:
@@ -34,16 +41,6 @@ def cleanup_erased_copies() -> int:
     removed = remove_delivered_copies_of_anonymised()
     db.session.commit()
     return removed
-
-
-def run_housekeeping(*, now) -> dict[str, int]:  # noqa: ANN001
-    """Follow-ups after sessions, and removal of erased people's delivered emails."""
-    from labapp.registrations.follow_up import send_due_follow_ups
-
-    follow_ups = send_due_follow_ups(now=now)
-    removed = cleanup_erased_copies()
-    db.session.remove()
-    return {"follow_ups": follow_ups, "erased_copies_removed": removed}
 
 
 def run_retention(*, now) -> None:  # noqa: ANN001
@@ -88,7 +85,6 @@ def worker(interval: float) -> None:
                 next_retention = started + RETENTION_EVERY_SECONDS
             if started >= next_full_pass:
                 run_pass(now=utcnow())
-                run_housekeeping(now=utcnow())
                 next_full_pass = started + interval
             else:
                 deliver_pending(now=utcnow())

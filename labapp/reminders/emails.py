@@ -1,0 +1,91 @@
+"""What a reminder says: the subject's "when" in words, the stop link, and the rendered email."""
+
+from __future__ import annotations
+
+import hmac
+import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from labapp.mail.models import OutboxMessage
+from labapp.mail.outbox import queue_email, render_email
+from labapp.registrations.links import manage_url
+from labapp.registrations.models import Registration
+from labapp.sessions.models import LabSession
+from labapp.timefmt import format_clock, format_day
+from labapp.tokens import derive_token
+
+STOP_PURPOSE = "stop-reminders"
+REMINDER_KIND = "reminder"
+TEMPLATE = "reminder_to_educator"
+# Under this much time left, people think in hours and minutes, not days.
+HOURS_WORDING_BELOW_MINUTES = 6 * 60
+
+
+def stop_token(registration: Registration) -> str:
+    """The token of the "stop these reminders" link, derived like the manage token (nothing stored)."""
+    return derive_token(STOP_PURPOSE, registration.token_salt)
+
+
+def is_stop_token(registration: Registration, token: str) -> bool:
+    """True when `token` is this registration's stop token (constant-time comparison)."""
+    return hmac.compare_digest(stop_token(registration).encode(), token.encode())
+
+
+def stop_url(registration: Registration) -> str:
+    """Absolute URL that stops reminders: a GET asks, a POST (RFC 8058 one-click) stops."""
+    return f"{current_app.config['BASE_URL']}/reminders/stop/{registration.id}/{stop_token(registration)}"
+
+
+def describe_start(starts_at: datetime, *, now: datetime, zone: str) -> str:
+    """'starts in 1 hour (4:00 PM EST)', 'starts tomorrow at 4:00 PM EST', 'starts Tue, Dec 8 at …'."""
+    clock = format_clock(starts_at, zone)
+    minutes = max(math.ceil((starts_at - now).total_seconds() / 60), 1)
+    if minutes < 60:
+        return f"starts in {minutes} minute{'s' if minutes != 1 else ''} ({clock})"
+    if minutes < HOURS_WORDING_BELOW_MINUTES:
+        hours = (minutes + 30) // 60
+        return f"starts in {hours} hour{'s' if hours != 1 else ''} ({clock})"
+    tz = ZoneInfo(zone)
+    days = (starts_at.astimezone(tz).date() - now.astimezone(tz).date()).days
+    if days <= 0:
+        return f"starts today at {clock}"
+    if days == 1:
+        return f"starts tomorrow at {clock}"
+    return f"starts {format_day(starts_at, zone)} at {clock}"
+
+
+def queue_reminder_email(
+    registration: Registration, lab: LabSession, *, now: datetime, prompts: list[str]
+) -> OutboxMessage:
+    """Render the reminder for this person and add it to the outbox (caller's transaction)."""
+    base_url = current_app.config["BASE_URL"]
+    unsubscribe = stop_url(registration)
+    context = {
+        "registration": registration,
+        "lab": lab,
+        "when_words": describe_start(lab.starts_at, now=now, zone=lab.timezone),
+        "manage_url": manage_url(registration),
+        "stop_url": unsubscribe,
+        "agenda_url": f"{base_url}/sessions/{lab.slug}#agenda",
+        "protocol_url": f"{base_url}/protocol",
+        "prompts": prompts,
+    }
+    subject, text_body, html_body = render_email(TEMPLATE, **context)
+    return queue_email(
+        to_address=registration.email,
+        to_name=registration.full_name,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        kind=REMINDER_KIND,
+        now=now,
+        reply_to=lab.reply_to or current_app.config.get("MAIL_REPLY_TO"),
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        registration_id=registration.id,
+    )

@@ -1,0 +1,48 @@
+"""The "stop these reminders" link: a GET asks, a POST stops (RFC 8058 one-click unsubscribe)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from labapp.clock import utcnow
+from labapp.extensions import csrf, limiter
+from labapp.registrations.models import Registration
+from labapp.reminders.services import ReminderLinkInvalid, find_by_stop_token, stop_reminders
+
+bp = Blueprint("reminders", __name__)
+
+# Mail providers send one-click POSTs from a few shared addresses (one Gmail IP speaks for many
+# people), so the per-IP limit is generous; the per-link limit is what stops hammering one link.
+STOP_LIMIT_PER_IP = "120 per minute"
+STOP_LIMIT_PER_LINK = "10 per hour"
+
+
+def _link_key() -> str:
+    return f"stop-reminders:{(request.view_args or {}).get('registration_id')}"
+
+
+def _load(registration_id: int, token: str) -> Registration:
+    try:
+        return find_by_stop_token(registration_id=registration_id, token=token)
+    except ReminderLinkInvalid:
+        abort(404)
+
+
+@bp.get("/reminders/stop/<int:registration_id>/<token>")
+def stop(registration_id: int, token: str) -> str:
+    """Ask 'stop reminders?' with a button; never stops anything by itself (mail scanners follow links)."""
+    registration = _load(registration_id, token)
+    return render_template("reminders/stop.html", registration=registration, lab=registration.lab_session)
+
+
+@bp.post("/reminders/stop/<int:registration_id>/<token>")
+@csrf.exempt  # the token in the URL authorises the POST; mail clients send it without a form
+@limiter.limit(STOP_LIMIT_PER_LINK, key_func=_link_key)
+@limiter.limit(STOP_LIMIT_PER_IP)
+def stop_confirmed(registration_id: int, token: str) -> str:
+    """Stop this registration's reminders and answer 200 (also the target of one-click unsubscribe)."""
+    try:
+        registration = stop_reminders(registration_id=registration_id, token=token, now=utcnow())
+    except ReminderLinkInvalid:
+        abort(404)
+    return render_template("reminders/stopped.html", registration=registration, lab=registration.lab_session)
