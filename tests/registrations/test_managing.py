@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select, text
 
@@ -89,3 +90,17 @@ def test_registering_again_after_cancelling_is_allowed(client):
     response = client.post(f"/sessions/{lab.slug}/register", data=registration_form(email="again@example.org"),
                            follow_redirects=True)
     assert "You're registered" in response.get_data(as_text=True)
+
+
+def test_every_confirmation_and_reminder_has_a_cant_make_it_link_to_the_one_button_page(client):
+    lab = make_lab_session()
+    registration = make_registration(lab)
+    from labapp.reminders.services import queue_due_reminders
+
+    queue_due_reminders(now=lab.starts_at - timedelta(hours=1))
+    cancel_link = f"/manage/{manage_token(registration)}/cancel"
+    for message in outbox():
+        assert "Can't make it?" in message.text_body and cancel_link in message.text_body, message.kind
+        assert f'href="http://labapp.test{cancel_link}"' in message.html_body
+    page = client.get(cancel_link).get_data(as_text=True)
+    assert page.count("<button") == 1 and "Yes, cancel my registration" in page
