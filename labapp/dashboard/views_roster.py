@@ -1,0 +1,114 @@
+"""The roster: tabs, search, sort, pages, and one-tap actions per person; and "Who's in the room"."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from labapp.clock import utcnow
+from labapp.dashboard.access import load_session
+from labapp.dashboard.forms import RosterActionForm
+from labapp.dashboard.views import bp
+from labapp.registrations.attendance import (
+    promote_from_waitlist,
+    registration_in_session,
+    resend_confirmation,
+    set_checked_in,
+)
+from labapp.registrations.errors import RegistrationError, RegistrationNotFound
+from labapp.registrations.models import RegistrationStatus
+from labapp.registrations.roster import SORTS, room_summary, roster_page
+from labapp.registrations.services import cancel_registration
+
+
+def reminder_statuses_for(registration_ids: list[int]) -> dict[int, str]:
+    """REMINDER STATUS SPOT: {registration id: short text} shown in each roster row.
+
+    Empty until the reminders issue lands; then return
+    `labapp.reminders.services.reminder_statuses(registration_ids)` here (one query for the page).
+    """
+    return {}
+
+
+def _roster_args() -> dict[str, str]:
+    """The roster's current tab/search/sort/page, kept across actions so the facilitator stays in place."""
+    return {key: value for key in ("tab", "q", "sort", "page") if (value := request.values.get(key, ""))}
+
+
+@bp.get("/sessions/<int:lab_id>/roster")
+def roster(lab_id: int) -> str:
+    """Confirmed, waitlisted or cancelled people, 50 a page; the same few queries for any number of rows."""
+    lab = load_session(lab_id)
+    try:
+        status = RegistrationStatus(request.args.get("tab", "confirmed"))
+    except ValueError:
+        abort(404)
+    sort = request.args.get("sort", "registered")
+    if sort not in SORTS:
+        sort = "registered"
+    page_number = request.args.get("page", "1")
+    page = roster_page(
+        lab_session_id=lab.id, status=status, search=request.args.get("q", ""), sort=sort,
+        page=int(page_number) if page_number.isdigit() and len(page_number) < 7 else 1,
+    )
+    return render_template(
+        "dashboard/roster.html", lab=lab, page=page, status=status, sort=sort, q=request.args.get("q", ""),
+        reminders=reminder_statuses_for([r.id for r in page.rows]), form=RosterActionForm(),
+        statuses=list(RegistrationStatus), sorts=list(SORTS),
+    )
+
+
+def _act(lab_id: int, registration_id: int, action, done: str) -> Response:  # noqa: ANN001
+    lab = load_session(lab_id)
+    try:
+        registration_in_session(lab.id, registration_id)
+    except RegistrationNotFound:
+        abort(404)
+    if RosterActionForm().validate_on_submit():
+        try:
+            message = action(lab.id, registration_id) or done
+        except RegistrationError as error:
+            flash(str(error), "error")
+        else:
+            flash(message, "success")
+    return redirect(url_for("dashboard.roster", lab_id=lab.id, **_roster_args()) + f"#r{registration_id}")
+
+
+@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/check-in")
+def check_in(lab_id: int, registration_id: int) -> Response:
+    """One tap: this person is here (undo=1 takes it back)."""
+    undo = request.form.get("undo") == "1"
+    return _act(lab_id, registration_id, lambda lid, rid: set_checked_in(
+        lab_session_id=lid, registration_id=rid, is_checked_in=not undo, now=utcnow()) and None,
+        "Check-in undone." if undo else "Checked in.")
+
+
+@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/promote")
+def promote(lab_id: int, registration_id: int) -> Response:
+    """Give a waitlisted person a seat now; they get `You're in: …`."""
+    def action(lid: int, rid: int) -> str:
+        registration, raised = promote_from_waitlist(lab_session_id=lid, registration_id=rid, now=utcnow())
+        extra = f" The session was full, so capacity is now {registration.lab_session.capacity}." if raised else ""
+        return f"{registration.full_name} has a seat and is being emailed.{extra}"
+    return _act(lab_id, registration_id, action, "Promoted.")
+
+
+@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/cancel")
+def cancel(lab_id: int, registration_id: int) -> Response:
+    """Cancel on the person's behalf; they are told, and a freed seat goes to the waitlist."""
+    return _act(lab_id, registration_id, lambda lid, rid: cancel_registration(
+        registration_id=rid, now=utcnow()) and None, "Registration cancelled; the person is being emailed.")
+
+
+@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/resend")
+def resend(lab_id: int, registration_id: int) -> Response:
+    """Send the person's confirmation (with their private link) again."""
+    return _act(lab_id, registration_id, lambda lid, rid: resend_confirmation(
+        lab_session_id=lid, registration_id=rid, now=utcnow()) and None, "Confirmation sent again.")
+
+
+@bp.get("/sessions/<int:lab_id>/room")
+def room(lab_id: int) -> str:
+    """Who's in the room: roles, focus populations and hopes of the people with a seat."""
+    lab = load_session(lab_id)
+    return render_template("dashboard/room.html", lab=lab, summary=room_summary(lab.id))
