@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from labapp.messages.models import MessageAudience
 from labapp.messages.services import MAX_BODY, MAX_SUBJECT
+from labapp.registrations.forms import CheckboxesField
 from labapp.sessions.models import SessionFormat
 
 
@@ -64,6 +65,8 @@ class SessionForm(FlaskForm):
     registration_closes_at = DateTimeLocalField("Registration closes (optional, local time)",
                                                 format="%Y-%m-%dT%H:%M", validators=[Optional()],
                                                 description="Default: when the session starts.")
+    facilitator_ids = CheckboxesField("Facilitators", coerce=int, validators=[
+        DataRequired("Please choose at least one facilitator.")], description="Only admins see this choice.")
     reply_to = EmailField("Reply-to address for emails (optional)",
                           validators=[Optional(), Length(max=254), Email("Please give a valid email address.")])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -58,7 +60,8 @@ def roster(lab_id: int) -> str:
     )
 
 
-def _act(lab_id: int, registration_id: int, action, done: str) -> Response:  # noqa: ANN001
+def _act(lab_id: int, registration_id: int, action: Callable[[int, int], str]) -> Response:
+    """Check both IDs against the user's rights, run the action, flash its outcome, back to the same roster spot."""
     lab = load_session(lab_id)
     try:
         registration_in_session(lab.id, registration_id)
@@ -66,21 +69,21 @@ def _act(lab_id: int, registration_id: int, action, done: str) -> Response:  # n
         abort(404)
     if RosterActionForm().validate_on_submit():
         try:
-            message = action(lab.id, registration_id) or done
+            flash(action(lab.id, registration_id), "success")
         except RegistrationError as error:
             flash(str(error), "error")
-        else:
-            flash(message, "success")
     return redirect(url_for("dashboard.roster", lab_id=lab.id, **_roster_args()) + f"#r{registration_id}")
 
 
 @bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/check-in")
 def check_in(lab_id: int, registration_id: int) -> Response:
     """One tap: this person is here (undo=1 takes it back)."""
-    undo = request.form.get("undo") == "1"
-    return _act(lab_id, registration_id, lambda lid, rid: set_checked_in(
-        lab_session_id=lid, registration_id=rid, is_checked_in=not undo, now=utcnow()) and None,
-        "Check-in undone." if undo else "Checked in.")
+    is_here = request.form.get("undo") != "1"
+
+    def action(lid: int, rid: int) -> str:
+        set_checked_in(lab_session_id=lid, registration_id=rid, is_checked_in=is_here, now=utcnow())
+        return "Checked in." if is_here else "Check-in undone."
+    return _act(lab_id, registration_id, action)
 
 
 @bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/promote")
@@ -90,21 +93,25 @@ def promote(lab_id: int, registration_id: int) -> Response:
         registration, raised = promote_from_waitlist(lab_session_id=lid, registration_id=rid, now=utcnow())
         extra = f" The session was full, so capacity is now {registration.lab_session.capacity}." if raised else ""
         return f"{registration.full_name} has a seat and is being emailed.{extra}"
-    return _act(lab_id, registration_id, action, "Promoted.")
+    return _act(lab_id, registration_id, action)
 
 
 @bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/cancel")
 def cancel(lab_id: int, registration_id: int) -> Response:
     """Cancel on the person's behalf; they are told, and a freed seat goes to the waitlist."""
-    return _act(lab_id, registration_id, lambda lid, rid: cancel_registration(
-        registration_id=rid, now=utcnow()) and None, "Registration cancelled; the person is being emailed.")
+    def action(lid: int, rid: int) -> str:
+        cancel_registration(registration_id=rid, now=utcnow())
+        return "Registration cancelled; the person is being emailed."
+    return _act(lab_id, registration_id, action)
 
 
 @bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/resend")
 def resend(lab_id: int, registration_id: int) -> Response:
     """Send the person's confirmation (with their private link) again."""
-    return _act(lab_id, registration_id, lambda lid, rid: resend_confirmation(
-        lab_session_id=lid, registration_id=rid, now=utcnow()) and None, "Confirmation sent again.")
+    def action(lid: int, rid: int) -> str:
+        resend_confirmation(lab_session_id=lid, registration_id=rid, now=utcnow())
+        return "Confirmation sent again."
+    return _act(lab_id, registration_id, action)
 
 
 @bp.get("/sessions/<int:lab_id>/room")

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from labapp.accounts.models import User
+from labapp.accounts.services import list_users
 from labapp.clock import utcnow
 from labapp.dashboard.access import load_session, me
 from labapp.dashboard.forms import CancelSessionForm, RosterActionForm, SessionForm
@@ -63,15 +65,37 @@ def _fill(form: SessionForm, lab: LabSession) -> None:
     form.registration_opens_at.data = _to_local(lab.registration_opens_at, lab.timezone)
     form.registration_closes_at.data = _to_local(lab.registration_closes_at, lab.timezone)
     form.reply_to.data = lab.reply_to or ""
+    if "facilitator_ids" in form:
+        form.facilitator_ids.data = [user.id for user in lab.facilitators]
+
+
+def _session_form() -> SessionForm:
+    """The session form; admins also choose who facilitates, facilitators don't see that field."""
+    form = SessionForm()
+    if me().is_admin:
+        form.facilitator_ids.choices = [(u.id, f"{u.name} ({u.email})") for u in list_users() if u.is_active]
+    else:
+        del form.facilitator_ids
+    return form
+
+
+def _chosen_facilitators(form: SessionForm) -> list[User] | None:
+    if "facilitator_ids" not in form:
+        return None
+    chosen = set(form.facilitator_ids.data or [])
+    return [user for user in list_users() if user.id in chosen]
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
 def session_new() -> Response | str | tuple[str, int]:
     """Create a draft session that the signed-in user facilitates."""
-    form = SessionForm()
+    form = _session_form()
+    if request.method == "GET" and "facilitator_ids" in form:
+        form.facilitator_ids.data = [me().id]
     if form.validate_on_submit():
         try:
-            lab = create_session_from_form(changes=_changes(form), facilitators=[me()], now=utcnow())
+            lab = create_session_from_form(changes=_changes(form), facilitators=_chosen_facilitators(form) or [me()],
+                                           now=utcnow())
         except InvalidSession as error:
             form.form_errors.append(str(error))
         else:
@@ -93,12 +117,13 @@ def session_detail(lab_id: int) -> str:
 def session_edit(lab_id: int) -> Response | str | tuple[str, int]:
     """Change a session; people with a seat are told when the time, place or link changes."""
     lab = load_session(lab_id)
-    form = SessionForm()
+    form = _session_form()
     if request.method == "GET":
         _fill(form, lab)
     elif form.validate_on_submit():
         try:
-            update_session(lab_session_id=lab.id, changes=_changes(form), now=utcnow())
+            update_session(lab_session_id=lab.id, changes=_changes(form), now=utcnow(),
+                           facilitators=_chosen_facilitators(form))
         except InvalidSession as error:
             form.form_errors.append(str(error))
         else:

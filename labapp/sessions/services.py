@@ -245,10 +245,12 @@ def create_session_from_form(*, changes: SessionChanges, facilitators: list[User
     return lab
 
 
-def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetime) -> LabSession:
+def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetime,
+                   facilitators: list[User] | None = None) -> LabSession:
     """Save a session's new fields; a new time, place or link tells confirmed people, more seats fill the waitlist.
 
     Lowering capacity below the confirmed count raises CapacityBelowConfirmed and changes nothing.
+    `facilitators`, when given (admins only), replaces who runs the session.
     """
     from labapp.registrations.notifications import notify_session_updated
     from labapp.registrations.services import confirmed_count, fill_free_seats
@@ -287,6 +289,10 @@ def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetim
         lab.registration_closes_at = changes.registration_closes_at
         lab.reply_to = (changes.reply_to or "").strip() or None
         lab.updated_at = now
+        if facilitators is not None:
+            if not facilitators:
+                raise InvalidSession("A session needs at least one facilitator.")
+            lab.facilitators = list(facilitators)
         if schedule_changed:
             lab.sequence += 1
             if lab.is_published:

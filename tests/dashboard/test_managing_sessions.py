@@ -184,3 +184,22 @@ def test_duplicating_a_past_session_lands_in_the_future(app):
     lab = make_lab_session(starts_at=now + timedelta(days=1), now=now - timedelta(days=200))
     copy = duplicate_session(lab_session_id=lab.id, now=now + timedelta(days=100))
     assert copy.starts_at > now + timedelta(days=100)
+
+
+def test_admin_chooses_who_facilitates_and_facilitators_cannot(client, signed_in, lab, facilitator):
+    from tests.factories import make_admin, make_user
+    from tests.helpers import login
+
+    colleague = make_user(name="Colleague Cole")
+    form = _form(title=lab.title, timezone=lab.timezone, capacity="3",
+                 starts_at=lab.local_starts_at.strftime("%Y-%m-%dT%H:%M"), facilitator_ids=[str(colleague.id)])
+    assert "Colleague Cole" not in signed_in.get(f"/dashboard/sessions/{lab.id}/edit").get_data(as_text=True)
+    signed_in.post(f"/dashboard/sessions/{lab.id}/edit", data=form)
+    assert [f.id for f in _reload(lab.id).facilitators] == [facilitator.id]
+    signed_in.post("/account/logout")
+    login(client, make_admin())
+    assert "Colleague Cole" in client.get(f"/dashboard/sessions/{lab.id}/edit").get_data(as_text=True)
+    assert client.post(f"/dashboard/sessions/{lab.id}/edit", data=form).status_code == 302
+    assert [f.id for f in _reload(lab.id).facilitators] == [colleague.id]
+    nobody = client.post(f"/dashboard/sessions/{lab.id}/edit", data={**form, "facilitator_ids": []})
+    assert nobody.status_code == 400 and "at least one facilitator" in nobody.get_data(as_text=True)
