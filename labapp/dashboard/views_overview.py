@@ -17,7 +17,7 @@ from labapp.sessions.services import sessions_visible_to
 CHART_DAYS = 28
 
 
-@bp.get("/")
+@bp.get("/", strict_slashes=False)
 def overview() -> str:
     """What a facilitator sees first: their sessions, how full they are, and how attendance went."""
     now = utcnow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -86,6 +87,21 @@ def _chosen_facilitators(form: SessionForm) -> list[User] | None:
     return [user for user in list_users() if user.id in chosen]
 
 
+def _keep_unchanged_times(changes: SessionChanges, lab: LabSession) -> SessionChanges:
+    """The form shows minutes only: a time it sends back unchanged keeps the stored seconds (so no false 'Updated')."""
+    def same(typed: datetime | None, stored: datetime | None) -> datetime | None:
+        if typed is not None and stored is not None and typed == stored.replace(second=0, microsecond=0):
+            return stored
+        return typed
+
+    return replace(
+        changes,
+        starts_at=same(changes.starts_at, lab.starts_at) or changes.starts_at,
+        registration_opens_at=same(changes.registration_opens_at, lab.registration_opens_at),
+        registration_closes_at=same(changes.registration_closes_at, lab.registration_closes_at),
+    )
+
+
 @bp.route("/sessions/new", methods=["GET", "POST"])
 def session_new() -> Response | str | tuple[str, int]:
     """Create a draft session that the signed-in user facilitates."""
@@ -122,7 +138,7 @@ def session_edit(lab_id: int) -> Response | str | tuple[str, int]:
         _fill(form, lab)
     elif form.validate_on_submit():
         try:
-            update_session(lab_session_id=lab.id, changes=_changes(form), now=utcnow(),
+            update_session(lab_session_id=lab.id, changes=_keep_unchanged_times(_changes(form), lab), now=utcnow(),
                            facilitators=_chosen_facilitators(form))
         except InvalidSession as error:
             form.form_errors.append(str(error))

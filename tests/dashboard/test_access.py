@@ -109,3 +109,8 @@ def test_facilitator_text_is_escaped_on_the_public_page(client):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
     assert re.search(r"<b>bold</b>", page) is None
+
+
+def test_dashboard_without_a_trailing_slash_goes_straight_to_sign_in(client):
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]

@@ -203,3 +203,12 @@ def test_admin_chooses_who_facilitates_and_facilitators_cannot(client, signed_in
     assert [f.id for f in _reload(lab.id).facilitators] == [colleague.id]
     nobody = client.post(f"/dashboard/sessions/{lab.id}/edit", data={**form, "facilitator_ids": []})
     assert nobody.status_code == 400 and "at least one facilitator" in nobody.get_data(as_text=True)
+
+
+def test_saving_the_form_without_changing_the_time_sends_no_update(signed_in, lab):
+    make_registration(lab)
+    form = _form(title="Renamed", timezone=lab.timezone, capacity="3", join_url=lab.join_url,
+                 starts_at=lab.local_starts_at.strftime("%Y-%m-%dT%H:%M"))
+    assert signed_in.post(f"/dashboard/sessions/{lab.id}/edit", data=form).status_code == 302
+    assert _reload(lab.id).title == "Renamed" and _reload(lab.id).sequence == 0
+    assert not outbox("registration_session_updated")
