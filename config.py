@@ -82,6 +82,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Registration limits leave room for a whole school's staff behind one IP (contract: >= 30/h, 10/min).
     RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION") or "60 per hour;10 per minute"
+    # Failed sign-ins only, per IP and per account (contract); correct sign-ins never count.
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN") or "5 per minute"
 
     # Behind nginx: how many proxies set X-Forwarded-* (0 = trust none).
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
@@ -114,6 +116,9 @@ class ProductionConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or ""
     BASE_URL = (os.environ.get("BASE_URL") or "").rstrip("/")
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 1)
+    # Behind a proxy that may still speak plain HTTP: Secure cookies only when the public URL is https (contract).
+    SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
+    REMEMBER_COOKIE_SECURE = BASE_URL.startswith("https://")
 
     @classmethod
     def check(cls) -> None:

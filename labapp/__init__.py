@@ -82,6 +82,12 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reminders_bp)
 
+    from labapp.accounts.views import bp as accounts_bp
+    from labapp.dashboard import bp as dashboard_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(dashboard_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from labapp.accounts.cli import users_cli

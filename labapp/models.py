@@ -2,6 +2,7 @@
 
 from labapp.accounts.models import User
 from labapp.mail.models import OutboxMessage
+from labapp.messages.models import AttendeeMessage, AttendeeMessageRecipient
 from labapp.privacy.models import AuditEvent
 from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
 from labapp.records.models import RecordLink
@@ -12,3 +13,4 @@ from labapp.sessions.models import LabSession
 __all__ = ["AuditEvent", "LabSession", "OutboxMessage", "RecordLink", "Registration", "SeatOffer", "User"]
 __all__ += ["ProtocolComponent", "SessionAgendaItem"]
 __all__ += ["ReminderDelivery"]
+__all__ += ["AttendeeMessage", "AttendeeMessageRecipient"]

@@ -83,3 +83,8 @@ def registration_form(**overrides: Any) -> dict[str, Any]:
     }
     form.update(overrides)
     return {k: v for k, v in form.items() if v is not None}
+
+
+def make_admin(**overrides: Any) -> User:
+    """An admin account (see make_user)."""
+    return make_user(role=UserRole.ADMIN, **overrides)

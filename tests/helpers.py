@@ -43,3 +43,13 @@ def outbox(kind: str | None = None) -> list[OutboxMessage]:
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     return list(db.session.scalars(query))
+
+
+PASSWORD = "correct horse battery"  # the password tests.factories.make_user gives every user
+
+
+def login(client, user, password: str = PASSWORD):  # noqa: ANN001, ANN201
+    """Sign a user in through the real login form; returns the response (a redirect when it worked)."""
+    response = client.post("/account/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, f"login failed for {user.email}: {response.status_code}"
+    return response

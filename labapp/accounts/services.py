@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import hmac
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, int_to_bytes
 from sqlalchemy import select
 
 from labapp.accounts.models import User, UserRole
@@ -30,8 +35,7 @@ def create_user(*, email: str, name: str, role: UserRole, password: str, now: da
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise InvalidUser("Please give a valid email address.")
-    if len(password) < 10:
-        raise InvalidUser("Passwords need at least 10 characters.")
+    validate_password(password)
     if not name.strip():
         raise InvalidUser("Please give a name.")
     with unit_of_work():
@@ -57,3 +61,134 @@ def check_password(user: User | None, password: str) -> bool:
         return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+# --- Signing in, passwords and reset links ---------------------------------------------------------
+
+# A reset link works for one hour, and only once: it carries a fingerprint of the current password
+# hash, so setting a new password (argon2 salts every hash) makes every earlier link invalid.
+RESET_MAX_AGE_SECONDS = 3600
+RESET_SALT = "labapp.password-reset"
+
+
+class InvalidResetLink(ValueError):
+    """The reset link is malformed, expired, already used or for an inactive account."""
+
+
+def validate_password(password: str) -> None:
+    """Raise InvalidUser when a password is too short or too long to be a good one."""
+    if len(password) < 10:
+        raise InvalidUser("Passwords need at least 10 characters.")
+    if len(password) > 200:
+        raise InvalidUser("Passwords can have at most 200 characters.")
+
+
+def authenticate(*, email: str, password: str, now: datetime) -> User | None:
+    """The active user with this email and password (and note the sign-in time), else None.
+
+    The answer is the same for an unknown email and a wrong password, and takes as long.
+    """
+    user = find_user_by_email(email) if len(email) <= 254 else None
+    if not check_password(user, password[:200]) or user is None or not user.is_active:
+        return None
+    with unit_of_work():
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.last_login_at = now
+    return user
+
+
+def set_password(*, user_id: int, password: str) -> User:
+    """Replace a user's password (this also voids every earlier reset link)."""
+    validate_password(password)
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise InvalidUser("That user no longer exists.")
+        user.password_hash = hash_password(password)
+    return user
+
+
+def set_active(*, user_id: int, is_active: bool) -> User:
+    """Let a user sign in again, or stop them (their sessions keep their other facilitators)."""
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise InvalidUser("That user no longer exists.")
+        user.is_active = is_active
+    return user
+
+
+def list_users() -> list[User]:
+    """Every account, admins first, then by name."""
+    return list(db.session.scalars(select(User).order_by(User.role, User.name, User.id)))
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def make_reset_token(user: User, *, now: datetime) -> str:
+    """A signed reset token for this user, valid for an hour from `now` and until the password changes."""
+    serializer = _reset_serializer()
+    # itsdangerous reads the clock itself; signing with `now` keeps tests and the CLI in step with the app clock.
+    signer = serializer.make_signer(RESET_SALT)
+    payload = serializer.dump_payload({"u": user.id, "f": _fingerprint(user)})
+    return _TimestampAt(signer, now).sign(payload).decode()
+
+
+def user_for_reset_token(token: str, *, now: datetime) -> User:
+    """The user a reset token is for, or InvalidResetLink (expired, used, or tampered with)."""
+    serializer = _reset_serializer()
+    signer = serializer.make_signer(RESET_SALT)
+    try:
+        payload, signed_at = signer.unsign(token.encode(), return_timestamp=True)
+        data = serializer.load_payload(payload)
+    except BadData:
+        raise InvalidResetLink("This link is not valid.") from None
+    if now - signed_at.astimezone(UTC) > timedelta(seconds=RESET_MAX_AGE_SECONDS):
+        raise InvalidResetLink("This link has expired. Ask for a new one.")
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if user is None or not user.is_active or not hmac.compare_digest(str(data.get("f")), _fingerprint(user)):
+        raise InvalidResetLink("This link has already been used or is no longer valid. Ask for a new one.")
+    return user
+
+
+def reset_password(*, token: str, password: str, now: datetime) -> User:
+    """Set a new password through a reset link; the link cannot be used again."""
+    user = user_for_reset_token(token, now=now)
+    return set_password(user_id=user.id, password=password)
+
+
+def request_password_reset(*, email: str, now: datetime) -> bool:
+    """Queue a reset email when an active account has this email; the caller answers the same either way."""
+    from labapp.mail.outbox import queue_email, render_email
+
+    user = find_user_by_email(email) if len(email) <= 254 else None
+    if user is None or not user.is_active:
+        return False
+    token = make_reset_token(user, now=now)
+    reset_url = f"{current_app.config['BASE_URL']}/account/reset/{token}"
+    subject, text_body, html_body = render_email(
+        "password_reset_to_user", user=user, reset_url=reset_url, minutes=RESET_MAX_AGE_SECONDS // 60
+    )
+    with unit_of_work():
+        queue_email(to_address=user.email, to_name=user.name, subject=subject, text_body=text_body,
+                    html_body=html_body, kind="password_reset", now=now)
+    return True
+
+
+class _TimestampAt:
+    """Signs like itsdangerous' TimestampSigner, but with the given instant instead of the system clock."""
+
+    def __init__(self, signer: TimestampSigner, now: datetime) -> None:
+        self.signer, self.now = signer, now
+
+    def sign(self, value: bytes) -> bytes:
+        timestamp = base64_encode(int_to_bytes(int(self.now.timestamp())))
+        value = value + self.signer.sep + timestamp
+        return value + self.signer.sep + self.signer.get_signature(value)

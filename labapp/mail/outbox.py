@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app, render_template
 
-from labapp.db import db
+from labapp.db import db, unit_of_work
 from labapp.mail.calendar import uid_domain
 from labapp.mail.compose import new_message_id
 from labapp.mail.models import OutboxMessage, OutboxStatus
@@ -57,3 +57,30 @@ def render_email(template: str, **context: Any) -> tuple[str, str, str]:
     text_body = render_template(f"mail/{template}.txt", **context)
     html_body = render_template(f"mail/{template}.html", **context)
     return subject, text_body, html_body
+
+
+def list_outbox(*, status: OutboxStatus | None, limit: int = 100, offset: int = 0) -> tuple[list[OutboxMessage], int]:
+    """Outbox rows of one status (or all), newest first, with the total count (two queries)."""
+    from sqlalchemy import func, select
+
+    query = select(OutboxMessage)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit).offset(offset)))
+    return rows, total
+
+
+def retry_message(*, message_id: int, now: datetime) -> OutboxMessage | None:
+    """Put a failed (or waiting) email back in line to be sent on the worker's next pass."""
+    with unit_of_work():
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None or message.status == OutboxStatus.SENT:
+            return None
+        message.status = OutboxStatus.PENDING
+        message.next_attempt_at = now
+        message.failed_at = None
+        message.claimed_until = None
+        # Counting from now lets the retried email have a full day of retries again.
+        message.created_at = now
+    return message

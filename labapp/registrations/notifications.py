@@ -6,13 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
+from labapp.db import db
 from labapp.mail.models import OutboxMessage
 from labapp.mail.outbox import queue_email, render_email
 from labapp.registrations.invites import invite_for_email
 from labapp.registrations.links import manage_url
-from labapp.registrations.models import Registration
+from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.sessions.links import agenda_url, session_url
+from labapp.sessions.models import LabSession
 
 # kind -> template under templates/mail/; the subject template starts with what happened.
 TEMPLATES = {
@@ -24,6 +27,9 @@ TEMPLATES = {
     "seat_open": "seat_open_to_waitlisted_educator",
     "follow_up": "follow_up_to_attendee",
     "certificate": "certificate_to_educator",
+    "session_updated": "session_updated_to_educator",
+    "session_cancelled": "session_cancelled_to_educator",
+    "facilitator_message": "facilitator_message_to_educator",
 }
 
 
@@ -61,3 +67,29 @@ def queue_registration_email(
         reply_to=lab.reply_to or current_app.config.get("MAIL_REPLY_TO"),
         registration_id=registration.id,
     )
+
+
+def _registrations_of(lab_id: int, statuses: tuple[RegistrationStatus, ...]) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.lab_session_id == lab_id, Registration.status.in_(statuses))
+            .order_by(Registration.id)
+        )
+    )
+
+
+def notify_session_updated(lab: LabSession, *, now: datetime) -> list[OutboxMessage]:
+    """Queue `Updated: …` (with the updated invite) to every confirmed person, in the caller's transaction."""
+    return [
+        queue_registration_email(registration, kind="session_updated", now=now)
+        for registration in _registrations_of(lab.id, (RegistrationStatus.CONFIRMED,))
+    ]
+
+
+def notify_session_cancelled(lab: LabSession, *, now: datetime, reason: str = "") -> list[OutboxMessage]:
+    """Queue `Cancelled: …` (with METHOD:CANCEL) to everyone confirmed or waitlisted, in the caller's transaction."""
+    return [
+        queue_registration_email(registration, kind="session_cancelled", now=now, reason=reason)
+        for registration in _registrations_of(lab.id, (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED))
+    ]

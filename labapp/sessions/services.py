@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -11,7 +12,7 @@ from sqlalchemy import select, update
 
 from labapp.accounts.models import User
 from labapp.db import db, is_postgres, unit_of_work
-from labapp.sessions.models import LabSession, SessionFormat, SessionStatus
+from labapp.sessions.models import LabSession, SessionFormat, SessionStatus, session_facilitators
 
 
 class SessionNotFound(LookupError):
@@ -169,3 +170,243 @@ def create_session(
         lab.facilitators = list(facilitators or [])
         db.session.add(lab)
     return lab
+
+
+# --- Changing a session from the dashboard -------------------------------------------------------
+#
+# These services notify registrants and refill seats, which are registration rules; they import
+# labapp.registrations inside the function because registrations imports this module at load time.
+
+# How far ahead of its start a session's registration may open (a school year is the longest plan).
+MAX_REGISTRATION_LEAD = timedelta(days=365)
+# "Run again next month": same weekday and local time, four weeks later.
+DUPLICATE_GAP = timedelta(weeks=4)
+# Fields whose change moves people's calendars: they bump `sequence` and send `Updated: …`.
+SCHEDULE_FIELDS = ("starts_at", "duration_minutes", "timezone", "format", "location", "join_url")
+
+
+class CapacityBelowConfirmed(InvalidSession):
+    """Lowering capacity would take seats away from people who already have one."""
+
+
+class SessionChangeNotAllowed(InvalidSession):
+    """The session's state does not allow that change (cancelled, already started, ...)."""
+
+
+@dataclass(frozen=True)
+class SessionChanges:
+    """Every editable field of a session, as the dashboard form sends them."""
+
+    title: str
+    starts_at: datetime
+    timezone: str
+    duration_minutes: int
+    capacity: int
+    format: SessionFormat = SessionFormat.ONLINE
+    summary: str = ""
+    description: str = ""
+    location: str = ""
+    join_url: str = ""
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    reply_to: str | None = None
+
+
+def validate_schedule(*, starts_at: datetime, registration_opens_at: datetime | None,
+                      registration_closes_at: datetime | None, now: datetime) -> None:
+    """Raise InvalidSession unless the start is in the future and the registration window is sensible."""
+    if starts_at <= now:
+        raise InvalidSession("The start time must be in the future.")
+    if registration_opens_at and registration_opens_at < starts_at - MAX_REGISTRATION_LEAD:
+        raise InvalidSession("Registration can open at most one year before the session starts.")
+    if registration_closes_at and registration_closes_at <= now:
+        raise InvalidSession("Registration must close in the future.")
+
+
+def _changes_kwargs(changes: SessionChanges) -> dict[str, object]:
+    return {
+        "title": changes.title, "starts_at": changes.starts_at, "timezone": changes.timezone,
+        "duration_minutes": changes.duration_minutes, "capacity": changes.capacity, "format": changes.format,
+        "location": changes.location, "join_url": changes.join_url,
+        "registration_opens_at": changes.registration_opens_at,
+        "registration_closes_at": changes.registration_closes_at,
+    }
+
+
+def create_session_from_form(*, changes: SessionChanges, facilitators: list[User], now: datetime) -> LabSession:
+    """Create a draft session from the dashboard form, after the dashboard's stricter checks."""
+    validate_schedule(starts_at=changes.starts_at, registration_opens_at=changes.registration_opens_at,
+                      registration_closes_at=changes.registration_closes_at, now=now)
+    lab = create_session(**_changes_kwargs(changes), summary=changes.summary,  # type: ignore[arg-type]
+                         description=changes.description, facilitators=facilitators, now=now)
+    if changes.reply_to:
+        with unit_of_work():
+            lab.reply_to = changes.reply_to.strip()
+    return lab
+
+
+def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetime,
+                   facilitators: list[User] | None = None) -> LabSession:
+    """Save a session's new fields; a new time, place or link tells confirmed people, more seats fill the waitlist.
+
+    Lowering capacity below the confirmed count raises CapacityBelowConfirmed and changes nothing.
+    `facilitators`, when given (admins only), replaces who runs the session.
+    """
+    from labapp.registrations.notifications import notify_session_updated
+    from labapp.registrations.services import confirmed_count, fill_free_seats
+
+    validate_session_fields(**_changes_kwargs(changes))  # type: ignore[arg-type]
+    with unit_of_work():
+        lab = lock_lab_session(lab_session_id)
+        if lab.is_cancelled:
+            raise SessionChangeNotAllowed("This session is cancelled, so it can no longer be changed.")
+        if now >= lab.ends_at:
+            raise SessionChangeNotAllowed("This session is over, so it can no longer be changed.")
+        if changes.starts_at != lab.starts_at or (changes.registration_opens_at, changes.registration_closes_at) != (
+            lab.registration_opens_at, lab.registration_closes_at
+        ):
+            validate_schedule(starts_at=changes.starts_at, registration_opens_at=changes.registration_opens_at,
+                              registration_closes_at=changes.registration_closes_at, now=now)
+        confirmed = confirmed_count(lab.id)
+        if changes.capacity < confirmed:
+            raise CapacityBelowConfirmed(
+                f"{confirmed} people already have a seat, so capacity cannot go below {confirmed}. "
+                "Cancel registrations first if the room really is smaller."
+            )
+        new_values = {
+            "starts_at": changes.starts_at, "duration_minutes": changes.duration_minutes,
+            "timezone": changes.timezone, "format": changes.format, "location": changes.location.strip(),
+            "join_url": changes.join_url.strip(),
+        }
+        schedule_changed = any(getattr(lab, name) != new_values[name] for name in SCHEDULE_FIELDS)
+        for name, value in new_values.items():
+            setattr(lab, name, value)
+        lab.title = changes.title.strip()
+        lab.summary = changes.summary.strip()
+        lab.description = changes.description.strip()
+        lab.capacity = changes.capacity
+        lab.registration_opens_at = changes.registration_opens_at
+        lab.registration_closes_at = changes.registration_closes_at
+        lab.reply_to = (changes.reply_to or "").strip() or None
+        lab.updated_at = now
+        if facilitators is not None:
+            if not facilitators:
+                raise InvalidSession("A session needs at least one facilitator.")
+            lab.facilitators = list(facilitators)
+        if schedule_changed:
+            lab.sequence += 1
+            if lab.is_published:
+                notify_session_updated(lab, now=now)
+        db.session.flush()
+        if changes.capacity > confirmed and now < lab.starts_at:
+            fill_free_seats(lab, now=now)
+    return lab
+
+
+def publish_session(*, lab_session_id: int, now: datetime) -> LabSession:
+    """Make a draft session public; a cancelled or past session stays as it is."""
+    with unit_of_work():
+        lab = lock_lab_session(lab_session_id)
+        if lab.is_cancelled:
+            raise SessionChangeNotAllowed("A cancelled session cannot be published again. Duplicate it instead.")
+        if now >= lab.starts_at:
+            raise SessionChangeNotAllowed("This session has already started.")
+        lab.status = SessionStatus.PUBLISHED
+        lab.updated_at = now
+    return lab
+
+
+def unpublish_session(*, lab_session_id: int, now: datetime) -> LabSession:
+    """Take a session back to draft, only while nobody is registered (otherwise: cancel it)."""
+    from labapp.registrations.availability import get_listing
+
+    with unit_of_work():
+        lab = lock_lab_session(lab_session_id)
+        if lab.is_cancelled:
+            raise SessionChangeNotAllowed("This session is cancelled.")
+        counts = get_listing(lab).counts
+        if counts.confirmed or counts.waitlisted:
+            raise SessionChangeNotAllowed(
+                "People are registered, so the session cannot be hidden. Cancel it to tell them."
+            )
+        lab.status = SessionStatus.DRAFT
+        lab.updated_at = now
+    return lab
+
+
+def cancel_session(*, lab_session_id: int, now: datetime, reason: str = "") -> LabSession:
+    """Cancel a session and tell everyone registered (confirmed and waitlisted), in one transaction."""
+    from labapp.registrations.models import Registration, RegistrationStatus
+    from labapp.registrations.notifications import notify_session_cancelled
+
+    with unit_of_work():
+        lab = lock_lab_session(lab_session_id)
+        if lab.is_cancelled:
+            return lab
+        if now >= lab.ends_at:
+            raise SessionChangeNotAllowed("This session is over, so it can no longer be cancelled.")
+        was_published = lab.is_published
+        lab.status = SessionStatus.CANCELLED
+        lab.cancelled_at = now
+        lab.updated_at = now
+        lab.sequence += 1
+        if was_published:
+            notify_session_cancelled(lab, now=now, reason=reason.strip())
+        # Nobody should get a reminder for a session that will not happen.
+        db.session.execute(
+            update(Registration)
+            .where(Registration.lab_session_id == lab.id, Registration.reminders_stopped_at.is_(None),
+                   Registration.status != RegistrationStatus.CANCELLED)
+            .values(reminders_stopped_at=now)
+        )
+    return lab
+
+
+def next_month_start(lab: LabSession, *, now: datetime) -> datetime:
+    """The same weekday and local wall-clock time four weeks on (again until it is in the future)."""
+    local = lab.local_starts_at.replace(tzinfo=None)
+    candidate = local
+    while True:
+        candidate = candidate + DUPLICATE_GAP
+        aware = candidate.replace(tzinfo=lab.zone)
+        if aware > now:
+            return aware
+
+
+def duplicate_session(*, lab_session_id: int, now: datetime, facilitators: list[User] | None = None) -> LabSession:
+    """A draft copy of a session "next month", with the same facilitators and registration window offsets."""
+    lab = db.session.get(LabSession, lab_session_id)
+    if lab is None:
+        raise SessionNotFound(lab_session_id)
+    starts_at = next_month_start(lab, now=now)
+    shift = starts_at - lab.starts_at
+
+    def shifted(value: datetime | None) -> datetime | None:
+        return value + shift if value is not None else None
+
+    copy = create_session(
+        title=lab.title, starts_at=starts_at, timezone=lab.timezone, duration_minutes=lab.duration_minutes,
+        capacity=lab.capacity, format=SessionFormat(lab.format), summary=lab.summary,
+        description=lab.description, location=lab.location, join_url=lab.join_url,
+        facilitators=list(facilitators if facilitators is not None else lab.facilitators),
+        registration_opens_at=shifted(lab.registration_opens_at),
+        registration_closes_at=shifted(lab.registration_closes_at),
+        reminder_offsets=lab.reminder_offsets, now=now,
+    )
+    if lab.reply_to:
+        with unit_of_work():
+            copy.reply_to = lab.reply_to
+    return copy
+
+
+def is_facilitated_by(lab: LabSession, user: User) -> bool:
+    """True when the user runs this session (admins may see every session; that is the caller's rule)."""
+    return any(f.id == user.id for f in lab.facilitators)
+
+
+def sessions_visible_to(user: User) -> list[LabSession]:
+    """Sessions a user may open in the dashboard: every session for admins, their own for facilitators."""
+    query = select(LabSession).order_by(LabSession.starts_at.desc(), LabSession.id.desc())
+    if not user.is_admin:
+        query = query.join(session_facilitators).where(session_facilitators.c.user_id == user.id)
+    return list(db.session.scalars(query))

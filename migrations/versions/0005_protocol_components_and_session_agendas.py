@@ -4,7 +4,7 @@ The contract says `db upgrade` alone gives a fresh install the full protocol, so
 this is also a data migration: it inserts the seven components.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-24 08:48:52.945394
 
 """
@@ -27,7 +27,7 @@ SEEDED_COLUMNS = (
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

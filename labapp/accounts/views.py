@@ -1,0 +1,117 @@
+"""Signing in and out, and resetting a forgotten password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from labapp.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
+from labapp.accounts.services import (
+    InvalidResetLink,
+    InvalidUser,
+    authenticate,
+    request_password_reset,
+    reset_password,
+    user_for_reset_token,
+)
+from labapp.clock import utcnow
+from labapp.extensions import limiter
+from labapp.registrations.forms import ConfirmForm
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+GENERIC_LOGIN_ERROR = "That email and password don't match an account. Please check both and try again."
+
+
+def _login_limit() -> str:
+    return current_app.config.get("RATELIMIT_LOGIN", "5 per minute")
+
+
+def _account_key() -> str:
+    """Rate-limit key per account tried, so one address cannot be guessed at from many IPs."""
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response: Response) -> bool:
+    # Only failed attempts count: a correct sign-in answers with a redirect.
+    return response.status_code != 302
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the login page cannot bounce people to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("dashboard.overview")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+def login() -> Response | str | tuple[str, int]:
+    """Sign in; the error never says whether the email has an account."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("dashboard.overview"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(email=form.email.data or "", password=form.password.data or "", now=utcnow())
+        if user is not None:
+            next_url = _safe_next(request.args.get("next"))
+            # A new session at sign-in: nothing set before it (by anyone) carries over.
+            session.clear()
+            login_user(user)
+            session.permanent = False
+            return redirect(next_url)
+        form.form_errors.append(GENERIC_LOGIN_ERROR)
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out (a POST, so a link or an image cannot sign someone out)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You are signed out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: "reset:" + _account_key())
+@limiter.limit("20 per hour", methods=["POST"])
+def reset_request() -> Response | str:
+    """Ask for a reset link; the answer is the same whether or not the email has an account."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        request_password_reset(email=form.email.data or "", now=utcnow())
+        return render_template("accounts/reset_sent.html")
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def reset(token: str) -> Response | str | tuple[str, int]:
+    """Choose a new password through the emailed link (one hour, once)."""
+    now = utcnow()
+    try:
+        user_for_reset_token(token, now=now)
+    except InvalidResetLink as error:
+        return render_template("accounts/reset_invalid.html", reason=str(error)), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(token=token, password=form.password.data or "", now=now)
+        except (InvalidResetLink, InvalidUser) as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("Your new password is set. Please sign in with it.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form, token=token), (400 if request.method == "POST" else 200)
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error: Exception) -> tuple[str, int]:
+    """A friendly page instead of a bare 429."""
+    return render_template("accounts/too_many_attempts.html"), 429

@@ -1,0 +1,41 @@
+"""Who may open what in the dashboard: every request is signed in, every ID is checked."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from labapp.accounts.models import User
+from labapp.db import db
+from labapp.extensions import login_manager
+from labapp.sessions.models import LabSession
+from labapp.sessions.services import is_facilitated_by
+
+
+def require_sign_in():  # noqa: ANN201 - a before_request hook returns a response or None
+    """Send anonymous visitors to the sign-in page (every dashboard URL, no exceptions)."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def me() -> User:
+    """The signed-in user."""
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def require_admin() -> None:
+    """403 unless the signed-in user is an admin."""
+    if not me().is_admin:
+        abort(403)
+
+
+def load_session(lab_id: int) -> LabSession:
+    """The session if the signed-in user runs it (or is an admin): 404 if missing, 403 if not theirs."""
+    lab = db.session.get(LabSession, lab_id)
+    if lab is None:
+        abort(404)
+    user = me()
+    if not (user.is_admin or is_facilitated_by(lab, user)):
+        abort(403)
+    return lab

@@ -1,0 +1,44 @@
+"""The overview: upcoming sessions with fill bars, registrations per day, attendance of past sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import render_template
+
+from labapp.clock import utcnow
+from labapp.dashboard.access import me
+from labapp.dashboard.charts import daily_bar_chart
+from labapp.dashboard.views import bp
+from labapp.registrations.availability import seat_counts_by_session
+from labapp.registrations.roster import attendance_by_session, registrations_per_day
+from labapp.sessions.services import sessions_visible_to
+
+CHART_DAYS = 28
+
+
+@bp.get("/", strict_slashes=False)
+def overview() -> str:
+    """What a facilitator sees first: their sessions, how full they are, and how attendance went."""
+    now = utcnow()
+    user = me()
+    sessions = sessions_visible_to(user)
+    upcoming = sorted((s for s in sessions if s.ends_at > now), key=lambda s: s.starts_at)
+    past = [s for s in sessions if s.ends_at <= now and not s.is_cancelled][:20]
+    counts = seat_counts_by_session([s.id for s in upcoming])
+    attendance = attendance_by_session([s.id for s in past])
+    today = now.date()
+    days = registrations_per_day(
+        session_ids=None if user.is_admin else [s.id for s in sessions],
+        since=today - timedelta(days=CHART_DAYS - 1), until=today,
+    )
+    confirmed_past = sum(total for total, _ in attendance.values())
+    attended_past = sum(came for _, came in attendance.values())
+    return render_template(
+        "dashboard/overview.html",
+        upcoming=[(lab, counts.get(lab.id)) for lab in upcoming],
+        past=[(lab, attendance.get(lab.id, (0, 0))) for lab in past],
+        chart=daily_bar_chart(days),
+        attendance_rate=(attended_past / confirmed_past) if confirmed_past else None,
+        now=now,
+    )

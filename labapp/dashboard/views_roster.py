@@ -1,0 +1,128 @@
+"""The roster: tabs, search, sort, pages, and one-tap actions per person; and "Who's in the room"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from labapp.clock import utcnow
+from labapp.dashboard.access import load_session
+from labapp.dashboard.forms import RosterActionForm
+from labapp.dashboard.views import bp
+from labapp.registrations.attendance import (
+    promote_from_waitlist,
+    registration_in_session,
+    resend_confirmation,
+    set_checked_in,
+)
+from labapp.registrations.errors import RegistrationError, RegistrationNotFound
+from labapp.registrations.models import RegistrationStatus
+from labapp.registrations.roster import SORTS, room_summary, roster_page
+from labapp.registrations.services import cancel_registration
+from labapp.reminders.services import reminder_statuses
+from labapp.timefmt import format_clock, format_day
+
+
+def reminder_statuses_for(registration_ids: list[int], zone: str) -> dict[int, str]:
+    """{registration id: 'sent 24 hours before (Nov 30, 4:02 PM EST); failed 1 hour before: 550 …'} (one query)."""
+    texts: dict[int, str] = {}
+    for registration_id, statuses in reminder_statuses(registration_ids).items():
+        parts = []
+        for status in statuses:
+            when = status.sent_at or status.decided_at
+            stamp = f"{format_day(when, zone)}, {format_clock(when, zone)}"
+            detail = f": {status.error[:80]}" if status.error else ""
+            parts.append(f"{status.state} {status.label} ({stamp}){detail}")
+        texts[registration_id] = "; ".join(parts)
+    return texts
+
+
+def _roster_args() -> dict[str, str]:
+    """The roster's current tab/search/sort/page, kept across actions so the facilitator stays in place."""
+    return {key: value for key in ("tab", "q", "sort", "page") if (value := request.values.get(key, ""))}
+
+
+@bp.get("/sessions/<int:lab_id>/roster")
+def roster(lab_id: int) -> str:
+    """Confirmed, waitlisted or cancelled people, 50 a page; the same few queries for any number of rows."""
+    lab = load_session(lab_id)
+    try:
+        status = RegistrationStatus(request.args.get("tab", "confirmed"))
+    except ValueError:
+        abort(404)
+    sort = request.args.get("sort", "registered")
+    if sort not in SORTS:
+        sort = "registered"
+    page_number = request.args.get("page", "1")
+    page = roster_page(
+        lab_session_id=lab.id, status=status, search=request.args.get("q", ""), sort=sort,
+        page=int(page_number) if page_number.isdigit() and len(page_number) < 7 else 1,
+    )
+    return render_template(
+        "dashboard/roster.html", lab=lab, page=page, status=status, sort=sort, q=request.args.get("q", ""),
+        reminders=reminder_statuses_for([r.id for r in page.rows], lab.timezone), form=RosterActionForm(),
+        statuses=list(RegistrationStatus), sorts=list(SORTS),
+    )
+
+
+def _act(lab_id: int, registration_id: int, action: Callable[[int, int], str]) -> Response:
+    """Check both IDs against the user's rights, run the action, flash its outcome, back to the same roster spot."""
+    lab = load_session(lab_id)
+    try:
+        registration_in_session(lab.id, registration_id)
+    except RegistrationNotFound:
+        abort(404)
+    if RosterActionForm().validate_on_submit():
+        try:
+            flash(action(lab.id, registration_id), "success")
+        except RegistrationError as error:
+            flash(str(error), "error")
+    return redirect(url_for("dashboard.roster", lab_id=lab.id, **_roster_args()) + f"#r{registration_id}")
+
+
+@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/check-in")
+def check_in(lab_id: int, registration_id: int) -> Response:
+    """One tap: this person is here (undo=1 takes it back)."""
+    is_here = request.form.get("undo") != "1"
+
+    def action(lid: int, rid: int) -> str:
+        set_checked_in(lab_session_id=lid, registration_id=rid, is_checked_in=is_here, now=utcnow())
+        return "Checked in." if is_here else "Check-in undone."
+    return _act(lab_id, registration_id, action)
+
+
+@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/promote")
+def promote(lab_id: int, registration_id: int) -> Response:
+    """Give a waitlisted person a seat now; they get `You're in: …`."""
+    def action(lid: int, rid: int) -> str:
+        registration, raised = promote_from_waitlist(lab_session_id=lid, registration_id=rid, now=utcnow())
+        extra = f" The session was full, so capacity is now {registration.lab_session.capacity}." if raised else ""
+        return f"{registration.full_name} has a seat and is being emailed.{extra}"
+    return _act(lab_id, registration_id, action)
+
+
+@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/cancel")
+def cancel(lab_id: int, registration_id: int) -> Response:
+    """Cancel on the person's behalf; they are told, and a freed seat goes to the waitlist."""
+    def action(lid: int, rid: int) -> str:
+        cancel_registration(registration_id=rid, now=utcnow())
+        return "Registration cancelled; the person is being emailed."
+    return _act(lab_id, registration_id, action)
+
+
+@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/resend")
+def resend(lab_id: int, registration_id: int) -> Response:
+    """Send the person's confirmation (with their private link) again."""
+    def action(lid: int, rid: int) -> str:
+        resend_confirmation(lab_session_id=lid, registration_id=rid, now=utcnow())
+        return "Confirmation sent again."
+    return _act(lab_id, registration_id, action)
+
+
+@bp.get("/sessions/<int:lab_id>/room")
+def room(lab_id: int) -> str:
+    """Who's in the room: roles, focus populations and hopes of the people with a seat."""
+    lab = load_session(lab_id)
+    return render_template("dashboard/room.html", lab=lab, summary=room_summary(lab.id))
