@@ -80,6 +80,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Registration limits leave room for a whole school's staff behind one IP (contract: >= 30/h, 10/min).
     RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION") or "60 per hour;10 per minute"
+    # Updating or cancelling through a manage link, per IP: generous, only stops scripted hammering.
+    RATELIMIT_MANAGE = os.environ.get("RATELIMIT_MANAGE") or "300 per hour;30 per minute"
 
     # Behind nginx: how many proxies set X-Forwarded-* (0 = trust none).
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)

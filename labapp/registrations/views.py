@@ -37,6 +37,10 @@ def _registration_limit() -> str:
     return current_app.config["RATELIMIT_REGISTRATION"]
 
 
+def _manage_limit() -> str:
+    return current_app.config["RATELIMIT_MANAGE"]
+
+
 def _details(form: DetailsForm, email: str) -> RegistrationDetails:
     return RegistrationDetails(
         full_name=form.full_name.data or "",
@@ -130,6 +134,7 @@ def registered(token: str) -> str:
 
 
 @bp.route("/manage/<token>", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
 def manage(token: str) -> Response | str | tuple[str, int]:
     """See and update one's registration."""
     registration = _load(token)
@@ -163,6 +168,7 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
 
 
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
 def cancel(token: str) -> Response | str:
     """Cancel: a GET only asks 'are you sure?' (mail scanners follow links); the POST cancels."""
     registration = _load(token)
