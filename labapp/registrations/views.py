@@ -100,7 +100,7 @@ def check_email(slug: str) -> str:
 @bp.route("/sessions/<slug>/resend-link", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"], key_func=lambda: _email_key())
 @limiter.limit("30 per hour", methods=["POST"])
-def resend_link(slug: str) -> Response | str:
+def resend_link(slug: str) -> Response | tuple[str, int]:
     """Lost your link? Type your email; the answer is the same whether or not you are registered."""
     try:
         lab = get_session_by_slug(slug)
@@ -110,7 +110,8 @@ def resend_link(slug: str) -> Response | str:
     if form.validate_on_submit():
         resend_manage_link(lab_session_id=lab.id, email=form.email.data or "", now=utcnow())
         return redirect(url_for("registrations.check_email", slug=lab.slug))
-    return render_template("registrations/resend_link.html", lab=lab, form=form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("registrations/resend_link.html", lab=lab, form=form), status
 
 
 def _load(token: str) -> Registration:
