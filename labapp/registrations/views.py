@@ -10,7 +10,6 @@ from labapp.extensions import limiter
 from labapp.registrations.availability import availability_label, get_listing
 from labapp.registrations.errors import InvalidEmail, RegistrationClosed, RegistrationNotFound, SessionAlreadyStarted
 from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, ResendLinkForm
-from labapp.registrations.links import manage_token
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.services import (
     Outcome,
@@ -75,7 +74,7 @@ def create(slug: str) -> Response | tuple[str, int]:
         else:
             if result.outcome == Outcome.ALREADY_REGISTERED:
                 return redirect(url_for("registrations.check_email", slug=lab.slug))
-            return redirect(url_for("registrations.registered", token=manage_token(result.registration)))
+            return redirect(url_for("registrations.registered", token=result.token))
     listing = get_listing(lab)
     return render_template(
         "sessions/detail.html",
