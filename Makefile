@@ -31,11 +31,11 @@ run: install
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev
-	$(BIN)/ruff check labapp tests benchmarks config.py wsgi.py
+	$(BIN)/ruff check labapp tests benchmarks config.py wsgi.py deploy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check labapp tests benchmarks config.py wsgi.py
+	$(BIN)/ruff check labapp tests benchmarks config.py wsgi.py deploy
 
 bench: install-dev
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

@@ -85,6 +85,12 @@ class Config:
     # Failed sign-ins only, per IP and per account (contract); correct sign-ins never count.
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN") or "5 per minute"
 
+    # Updating or cancelling through a manage link, per IP: generous, only stops scripted hammering.
+    RATELIMIT_MANAGE = os.environ.get("RATELIMIT_MANAGE") or "300 per hour;30 per minute"
+
+    # `/` is served from a per-worker cache for this long (seat counts there may lag by as much).
+    PUBLIC_PAGE_CACHE_SECONDS = float(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS") or 3)
+
     # Behind nginx: how many proxies set X-Forwarded-* (0 = trust none).
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
     LOG_LEVEL = os.environ.get("LOG_LEVEL") or "INFO"
@@ -108,6 +114,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False  # tests that are about limits turn them back on
     MAIL_DEFAULT_SENDER = "Conversation Labs <labs@labapp.test>"
     RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_PAGE_CACHE_SECONDS = 0.0  # tests see every change at once; test_page_cache turns it on
 
 
 class ProductionConfig(Config):

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-import secrets
+import math
+import time
 from typing import Any
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.wrappers import Response
 
 from labapp import timefmt
 from labapp.clock import utcnow
+from labapp.core.request_log import configure_logging, current_request_id, init_request_log, loggable_path
+from labapp.core.security import init_security
 
 log = logging.getLogger("labapp")
 
@@ -33,18 +34,30 @@ ERROR_MESSAGES = {
 def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
     """The site's error page for an HTTP status."""
     title, hint = ERROR_MESSAGES.get(status, ERROR_MESSAGES[400])
-    return render_template("errors/error.html", status=status, title=title, hint=detail or hint), status
+    return render_template(
+        "errors/error.html", status=status, title=title, hint=detail or hint, request_id=current_request_id()
+    ), status
+
+
+def too_many_requests_hint() -> str:
+    """'Please wait about N minutes…', from the limit that was reached (Retry-After says the same)."""
+    from labapp.extensions import limiter
+
+    current = limiter.current_limit if limiter.enabled else None
+    if current is None or not current.breached:
+        return ERROR_MESSAGES[429][1]
+    seconds = max(current.reset_at - time.time(), 1)  # the limiter counts in wall-clock epoch seconds
+    if seconds <= 90:
+        return "You've sent this form many times in a short while. Please wait a minute and try again."
+    minutes = math.ceil(seconds / 60)
+    return f"You've sent this form many times in a short while. Please try again in about {minutes} minutes."
 
 
 def init_app(app: Flask) -> None:
     """Wire error pages, headers, template filters and logging into the app."""
-    if app.config.get("PROXY_FIX_HOPS"):
-        hops = int(app.config["PROXY_FIX_HOPS"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-
-    logging.basicConfig(
-        level=app.config.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(app)
+    init_security(app)
+    init_request_log(app)
     if not app.config.get("MAIL_SERVER") and not app.testing:
         log.warning("MAIL_SERVER is not set: emails are written as .eml files under %s", app.config["MAIL_OUTBOX_DIR"])
 
@@ -56,38 +69,19 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
+        if error.code == 429:
+            return render_error(429, too_many_requests_hint())
         return render_error(error.code, getattr(error, "description_for_people", None))
 
     if not app.testing:
         # Tests let unexpected errors propagate, so a 500 fails loudly with its traceback.
         @app.errorhandler(Exception)
         def unexpected_error(error: Exception) -> tuple[str, int]:
-            log.exception("unhandled error on %s %s", request.method, request.path)
+            log.exception("unhandled error on %s %s", request.method, loggable_path())
             from labapp.db import db
 
             db.session.rollback()
             return render_error(500)
-
-    @app.before_request
-    def make_nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
-
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        nonce = getattr(g, "csp_nonce", "")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            f"script-src 'self' 'nonce-{nonce}'; form-action 'self'; base-uri 'none'; "
-            "object-src 'none'; frame-ancestors 'none'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if app.config.get("BASE_URL", "").startswith("https://") and not app.debug:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        return response
 
     app.jinja_env.filters.update(
         when=lambda lab: timefmt.format_when(lab.starts_at, lab.ends_at, lab.timezone),

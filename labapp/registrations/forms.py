@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from labapp.core.forms import SafeForm
 from labapp.registrations.models import FOCUS_POPULATIONS, ROLE_LABELS
 
 
@@ -15,7 +15,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(SafeForm):
     """Fields a person can set when registering and change later."""
 
     full_name = StringField(
@@ -65,11 +65,11 @@ class RegistrationForm(DetailsForm):
 
 
 
-class ResendLinkForm(FlaskForm):
+class ResendLinkForm(SafeForm):
     """Ask for one's manage link again."""
 
     email = EmailField("Email", validators=[DataRequired("Please enter your email address."), Length(max=254)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SafeForm):
     """A form with only a CSRF token and a button (cancel, leave waitlist, ...)."""

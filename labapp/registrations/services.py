@@ -48,6 +48,8 @@ class RegistrationDetails:
 class RegistrationResult:
     registration: Registration
     outcome: Outcome
+    # The new registration's manage token, so the caller can link to it without re-reading the row.
+    token: str = ""
 
 
 def normalise_email(raw: str) -> tuple[str, str]:
@@ -135,6 +137,7 @@ def register(*, lab_session_id: int, details: RegistrationDetails, now: datetime
                 return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
             has_seat = confirmed_count(lab.id) < lab.capacity
             salt = new_salt()
+            token = derive_token(MANAGE_PURPOSE, salt)
             registration = Registration(
                 lab_session=lab,
                 email=email,
@@ -148,7 +151,7 @@ def register(*, lab_session_id: int, details: RegistrationDetails, now: datetime
                 prework_answers={},
                 status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
                 token_salt=salt,
-                token_hash=hash_token(derive_token(MANAGE_PURPOSE, salt)),
+                token_hash=hash_token(token),
                 consented_at=now,
                 registered_at=now,
                 confirmed_at=now if has_seat else None,
@@ -169,7 +172,7 @@ def register(*, lab_session_id: int, details: RegistrationDetails, now: datetime
         if existing is None:
             raise
         return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
-    return RegistrationResult(registration, Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED)
+    return RegistrationResult(registration, Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED, token)
 
 
 def closed_reason(lab: LabSession, now: datetime) -> str:

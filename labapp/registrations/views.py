@@ -17,7 +17,6 @@ from labapp.registrations.errors import (
 )
 from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, ResendLinkForm
 from labapp.registrations.invites import calendar_links, has_calendar_entry, invite_download
-from labapp.registrations.links import manage_token
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.seat_offers import SeatAlreadyTaken, take_offered_seat
 from labapp.registrations.services import (
@@ -44,6 +43,10 @@ def _email_key() -> str:
 
 def _registration_limit() -> str:
     return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def _manage_limit() -> str:
+    return current_app.config["RATELIMIT_MANAGE"]
 
 
 def _details(form: DetailsForm, email: str) -> RegistrationDetails:
@@ -80,7 +83,7 @@ def create(slug: str) -> Response | tuple[str, int]:
         else:
             if result.outcome == Outcome.ALREADY_REGISTERED:
                 return redirect(url_for("registrations.check_email", slug=lab.slug))
-            return redirect(url_for("registrations.registered", token=manage_token(result.registration)))
+            return redirect(url_for("registrations.registered", token=result.token))
     return render_session_page(lab, form=form, now=now), 400
 
 
@@ -97,7 +100,7 @@ def check_email(slug: str) -> str:
 @bp.route("/sessions/<slug>/resend-link", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"], key_func=lambda: _email_key())
 @limiter.limit("30 per hour", methods=["POST"])
-def resend_link(slug: str) -> Response | str:
+def resend_link(slug: str) -> Response | tuple[str, int]:
     """Lost your link? Type your email; the answer is the same whether or not you are registered."""
     try:
         lab = get_session_by_slug(slug)
@@ -107,7 +110,8 @@ def resend_link(slug: str) -> Response | str:
     if form.validate_on_submit():
         resend_manage_link(lab_session_id=lab.id, email=form.email.data or "", now=utcnow())
         return redirect(url_for("registrations.check_email", slug=lab.slug))
-    return render_template("registrations/resend_link.html", lab=lab, form=form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("registrations/resend_link.html", lab=lab, form=form), status
 
 
 def _load(token: str) -> Registration:
@@ -131,6 +135,7 @@ def registered(token: str) -> str:
 
 
 @bp.route("/manage/<token>", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
 def manage(token: str) -> Response | str | tuple[str, int]:
     """See and update one's registration."""
     registration = _load(token)
@@ -166,6 +171,7 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
 
 
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
 def cancel(token: str) -> Response | str:
     """Cancel: a GET only asks 'are you sure?' (mail scanners follow links); the POST cancels."""
     registration = _load(token)

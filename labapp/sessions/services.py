@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload
 
 from labapp.accounts.models import User
 from labapp.db import db, is_postgres, unit_of_work
@@ -78,9 +79,12 @@ def lock_lab_session(lab_session_id: int) -> LabSession:
     if not is_postgres():
         db.session.execute(update(LabSession).where(LabSession.id == lab_session_id).values(id=LabSession.id))
     lab = db.session.scalar(
-        select(LabSession).where(LabSession.id == lab_session_id).with_for_update().execution_options(
-            populate_existing=True
-        )
+        select(LabSession)
+        .where(LabSession.id == lab_session_id)
+        .with_for_update()
+        # Fresh seat-relevant columns, but no second facilitator query: loaded only if someone asks.
+        .options(lazyload(LabSession.facilitators))
+        .execution_options(populate_existing=True)
     )
     if lab is None:
         raise SessionNotFound(lab_session_id)

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, render_template
 
 from labapp.clock import utcnow
+from labapp.core.page_cache import cached_page
 from labapp.protocol.agendas import session_agenda
 from labapp.registrations.availability import availability_label, get_listing, list_upcoming_sessions
 from labapp.registrations.forms import RegistrationForm
@@ -19,13 +20,17 @@ bp = Blueprint("sessions", __name__)
 
 @bp.get("/")
 def index() -> str:
-    """Upcoming published sessions, soonest first."""
-    now = utcnow()
-    listings = list_upcoming_sessions(now=now)
-    return render_template(
-        "sessions/index.html",
-        listings=[(listing, availability_label(listing, now)) for listing in listings],
-    )
+    """Upcoming published sessions, soonest first (cached for a few seconds: see core/page_cache.py)."""
+
+    def render() -> str:
+        now = utcnow()
+        listings = list_upcoming_sessions(now=now)
+        return render_template(
+            "sessions/index.html",
+            listings=[(listing, availability_label(listing, now)) for listing in listings],
+        )
+
+    return cached_page("sessions.index", render)
 
 
 @bp.get("/sessions/<slug>")

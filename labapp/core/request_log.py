@@ -1,0 +1,100 @@
+"""One structured log line per request, tied together by a request id.
+
+The id comes from the proxy's X-Request-ID when it looks sane (so nginx and app logs
+match), otherwise it is generated; it is echoed in the response's X-Request-ID header,
+added to every log record written during the request, and shown on the 500 page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, g, has_request_context, request
+from werkzeug.wrappers import Response
+
+log = logging.getLogger("labapp.request")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Anything else (spaces, quotes, newlines, 2 KB of junk) could forge or break log lines: replace it.
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
+# URL parts that are secrets (manage links): never written to the logs.
+SECRET_VIEW_ARGS = frozenset({"token"})
+# Probed every few seconds by the proxy or a monitor: logged only at DEBUG.
+QUIET_PATHS = frozenset({"/healthz"})
+
+
+def current_request_id() -> str:
+    """The id of the request being handled ('-' outside a request)."""
+    if has_request_context():
+        return g.get("request_id") or "-"
+    return "-"
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds `request_id` to every record, so the log format can show it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True
+
+
+def _incoming_request_id() -> str:
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    return given if _SAFE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+def loggable_path() -> str:
+    """The request path with secret URL parts (manage tokens) replaced by '[redacted]'."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if name in SECRET_VIEW_ARGS and isinstance(value, str) and value:
+            path = path.replace(value, "[redacted]")
+    return path
+
+
+def configure_logging(app: Flask) -> None:
+    """Root logging with the request id in every line (gunicorn and `flask run` alike)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        )
+        root.addHandler(handler)
+    for handler in root.handlers:
+        if not any(isinstance(f, RequestIdFilter) for f in handler.filters):
+            handler.addFilter(RequestIdFilter())
+    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+
+def init_request_log(app: Flask) -> None:
+    """Give each request an id and log it when it ends: method, path, status, duration, id."""
+
+    def start_request() -> None:
+        g.request_id = _incoming_request_id()
+        g.request_started = time.perf_counter()
+
+    # Before every other hook (HTTPS redirect, CSRF, rate limits), so their answers are timed and tagged too.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        request_id = g.get("request_id") or _incoming_request_id()
+        response.headers[REQUEST_ID_HEADER] = request_id
+        started = g.get("request_started")
+        line = {
+            "event": "request",
+            "method": request.method,
+            "path": loggable_path(),
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "request_id": request_id,
+            "remote_addr": request.remote_addr,
+        }
+        level = logging.DEBUG if request.path in QUIET_PATHS and response.status_code < 400 else logging.INFO
+        log.log(level, json.dumps(line, ensure_ascii=False))
+        return response

@@ -1,0 +1,91 @@
+"""`/` is served from a few seconds of cache, but never with someone else's message, token or nonce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask, g, session
+from flask_wtf.csrf import generate_csrf
+
+from labapp.core.page_cache import cached_page
+from tests.factories import make_lab_session
+from tests.helpers import count_queries
+
+
+@pytest.fixture
+def app_config() -> dict:
+    return {"PUBLIC_PAGE_CACHE_SECONDS": 60}
+
+
+@contextmanager
+def visit(app: Flask) -> Iterator[None]:
+    """One request, with its own app context (and so its own `g`), as a real request has."""
+    with app.app_context(), app.test_request_context("/"):
+        yield
+
+
+class Renderer:
+    def __init__(self, html: str = "<p>page</p>") -> None:
+        self.calls = 0
+        self.html = html
+
+    def __call__(self) -> str:
+        self.calls += 1
+        return self.html
+
+
+def test_a_second_visit_to_home_is_answered_without_queries(client):
+    make_lab_session(title="Cached lab")
+    first = client.get("/")
+    with count_queries() as queries:
+        second = client.get("/")
+    assert queries.count == 0
+    assert "Cached lab" in second.get_data(as_text=True)
+    assert second.get_data() == first.get_data()
+    assert first.headers["Content-Security-Policy"] != second.headers["Content-Security-Policy"]
+
+
+def test_a_cached_page_carries_this_responses_nonce(app):
+    calls = []
+
+    def render() -> str:
+        calls.append(1)
+        return f'<script nonce="{g.csp_nonce}"></script>'  # what a template's csp_nonce() gives
+
+    for nonce in ("first-nonce", "second-nonce"):
+        with visit(app):
+            g.csp_nonce = nonce
+            assert cached_page("page", render) == f'<script nonce="{nonce}"></script>'
+    assert len(calls) == 1
+
+
+def test_a_visitor_with_a_message_gets_a_fresh_page(app):
+    render = Renderer()
+    with visit(app):
+        cached_page("page", render)
+    with visit(app):
+        session["_flashes"] = [("success", "Your details are saved.")]
+        cached_page("page", render)
+    assert render.calls == 2
+
+
+def test_a_page_with_a_form_token_is_never_cached(app):
+    def render_form() -> str:
+        return f'<input name="csrf_token" value="{generate_csrf()}">'
+
+    with visit(app):
+        first = cached_page("form", render_form)
+    with visit(app):
+        second = cached_page("form", render_form)
+    assert first != second
+
+
+def test_caching_is_off_when_the_setting_is_zero(app):
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 0
+    render = Renderer()
+    for _ in range(2):
+        with visit(app):
+            cached_page("page", render)
+    assert render.calls == 2
