@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from labapp.accounts.models import UserRole
+from labapp.core.forms import SafeForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SafeForm):
     email = EmailField("Email", validators=[DataRequired("Please enter your email address."), Length(max=254)],
                        render_kw={"autocomplete": "username", "inputmode": "email"})
     password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(SafeForm):
     email = EmailField("Email", validators=[DataRequired("Please enter your email address."), Length(max=254)],
                        render_kw={"autocomplete": "username", "inputmode": "email"})
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(SafeForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired("Please choose a password."),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     EmailField,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from labapp.core.forms import SafeForm
 from labapp.messages.models import MessageAudience
 from labapp.messages.services import MAX_BODY, MAX_SUBJECT
 from labapp.registrations.forms import CheckboxesField
@@ -32,12 +32,12 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC"), *[(name, name.replace("_", " ")) for name in names]]
 
 
-def https_only(form: FlaskForm, field: URLField) -> None:
+def https_only(form: SafeForm, field: URLField) -> None:
     if field.data and not field.data.strip().startswith("https://"):
         raise ValidationError("The join link must start with https:// so people's details stay private.")
 
 
-class SessionForm(FlaskForm):
+class SessionForm(SafeForm):
     """Create or edit a session. Times are typed in the session's own time zone."""
 
     title = StringField("Title", validators=[DataRequired("Please give the session a title."), Length(max=200)])
@@ -71,17 +71,17 @@ class SessionForm(FlaskForm):
                           validators=[Optional(), Length(max=254), Email("Please give a valid email address.")])
 
 
-class CancelSessionForm(FlaskForm):
+class CancelSessionForm(SafeForm):
     reason = TextAreaField("A sentence for the email (optional)", validators=[Optional(), Length(max=1000)])
 
 
-class RosterActionForm(FlaskForm):
+class RosterActionForm(SafeForm):
     """A CSRF token and a button; the action is in the URL."""
 
     undo = HiddenField()
 
 
-class MessageForm(FlaskForm):
+class MessageForm(SafeForm):
     audience = RadioField("Send to", choices=[(a.value, a.label) for a in MessageAudience], default="confirmed",
                           validators=[DataRequired("Please choose who gets the message.")])
     subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=MAX_SUBJECT)])

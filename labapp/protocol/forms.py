@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from labapp.core.forms import SafeForm
 from labapp.protocol.services import MAX_COMPONENT_MINUTES, MAX_NOTES_LENGTH
 
 AGENDA_ROWS = 10
@@ -16,7 +16,7 @@ def lines(text: str | None) -> list[str]:
     return [line for line in (text or "").splitlines() if line.strip()]
 
 
-class ComponentForm(FlaskForm):
+class ComponentForm(SafeForm):
     """The admin editor for one protocol component."""
 
     title = StringField("Title", validators=[DataRequired("Please give the component a title."), Length(max=200)])
@@ -53,15 +53,15 @@ class AgendaRowForm(Form):
     minutes = IntegerField("Minutes", validators=[Optional(), NumberRange(1, 1440, "Minutes must be 1 or more.")])
 
 
-class AgendaForm(FlaskForm):
+class AgendaForm(SafeForm):
     """The per-session agenda editor: a fixed number of rows, so it works without JavaScript."""
 
     rows = FieldList(FormField(AgendaRowForm), min_entries=AGENDA_ROWS, max_entries=AGENDA_ROWS + 10)
 
 
-class ResetAgendaForm(FlaskForm):
+class ResetAgendaForm(SafeForm):
     """Only a CSRF token: go back to the protocol's default agenda."""
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(SafeForm):
     """Only a CSRF token, for move / retire / restore buttons."""

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
 from labapp.core import render_error
+from labapp.core.forms import strip_control_characters
 from labapp.extensions import limiter
 from labapp.protocol import seed_content
 from labapp.protocol.certificates import CertificateNotAvailable, certificate_for
@@ -63,7 +64,8 @@ def prework(token: str) -> Response | str | tuple[str, int]:
     if request.method == "GET":
         return render_template("protocol/prework.html", registration=registration, lab=registration.lab_session,
                                token=token, protocol_panel=panel, prework_errors=[])
-    answers = {prompt["id"]: request.form.get(f"answer-{prompt['id']}", "") for prompt in panel.prompts}
+    answers = {prompt["id"]: strip_control_characters(request.form.get(f"answer-{prompt['id']}", ""))
+               for prompt in panel.prompts}
     errors: list[str] = []
     if not ButtonForm().validate_on_submit():
         errors.append("The form expired. Please reload the page and send it again.")

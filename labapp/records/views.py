@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
 from labapp.clock import utcnow
+from labapp.core.forms import SafeForm
 from labapp.extensions import limiter
 from labapp.records.services import (
     RecordLinkExpired,
@@ -22,7 +22,7 @@ from labapp.records.services import (
 bp = Blueprint("records", __name__)
 
 
-class RecordRequestForm(FlaskForm):
+class RecordRequestForm(SafeForm):
     email = EmailField("Email", validators=[DataRequired("Please enter your email address."), Length(max=254)],
                        render_kw={"autocomplete": "email"})
 

@@ -72,6 +72,15 @@ PUBLIC_FORMS = [
     PublicForm(
         "resend link", lambda t: f"/sessions/{t.slug}/resend-link", {"email": ["ana@example.edu", "Nobody@example.edu"]}
     ),
+    PublicForm(
+        "pre-work answers", lambda t: f"/manage/{t.token}/prework",
+        {"answer-norms-for-listening-1": ["I rush to fix things."], "answer-looking-back-1": ["A phone call home."]},
+    ),
+    PublicForm("take the open seat", lambda t: f"/manage/{t.token}/take-seat", {"confirm": ["y"]}),
+    PublicForm("learning record", lambda t: "/my-record", {"email": ["ana@example.edu", "nobody@example.edu"]}),
+    PublicForm("sign in", lambda t: "/account/login",
+               {"email": ["ana@example.edu", "facilitator@example.org"], "password": ["wrong password here"]}),
+    PublicForm("password reset", lambda t: "/account/reset", {"email": ["facilitator@example.org"]}),
 ]
 
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)  # Cs: lone surrogates cannot be sent
