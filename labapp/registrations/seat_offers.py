@@ -14,11 +14,10 @@ from sqlalchemy import select
 
 from config import parse_duration
 from labapp.db import db, unit_of_work
-from labapp.registrations.errors import NotWaitlisted, RegistrationClosed, RegistrationNotFound
+from labapp.registrations.errors import NotWaitlisted, RegistrationClosed
 from labapp.registrations.models import Registration, RegistrationStatus, SeatOffer
 from labapp.registrations.notifications import queue_registration_email
 from labapp.sessions.models import LabSession
-from labapp.sessions.services import lock_lab_session
 
 
 class SeatAlreadyTaken(RegistrationClosed):
@@ -70,20 +69,16 @@ def take_offered_seat(*, registration_id: int, now: datetime) -> Registration:
     The session row lock makes simultaneous clicks take turns: the first gets
     the seat, the rest find it taken and stay on the waitlist.
     """
+    from labapp.registrations.services import confirmed_count, lock_registration, promote
+
     with unit_of_work():
-        registration = db.session.get(Registration, registration_id)
-        if registration is None:
-            raise RegistrationNotFound("That registration no longer exists.")
-        lab = lock_lab_session(registration.lab_session_id)
-        db.session.refresh(registration)
+        registration, lab = lock_registration(registration_id)
         if registration.is_confirmed:
             return registration
         if not registration.is_waitlisted:
             raise NotWaitlisted("Only people on the waitlist can take an open seat.")
         if now >= lab.starts_at or lab.is_cancelled:
             raise RegistrationClosed("This session has already started.")
-        from labapp.registrations.services import confirmed_count, promote
-
         offer = open_offer(lab.id)
         if offer is None or confirmed_count(lab.id) >= lab.capacity:
             raise SeatAlreadyTaken("Sorry — someone else took that seat first. You're still on the waitlist.")

@@ -217,14 +217,24 @@ def update_details(*, registration_id: int, details: RegistrationDetails, now: d
     return registration
 
 
+def lock_registration(registration_id: int) -> tuple[Registration, LabSession]:
+    """Load a registration and lock its session row (inside the caller's unit of work).
+
+    Every change to a seat locks the session first, so seat changes take turns;
+    the registration is re-read after the lock so its status is current.
+    """
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise RegistrationNotFound("That registration no longer exists.")
+    lab = lock_lab_session(registration.lab_session_id)
+    db.session.refresh(registration)
+    return registration, lab
+
+
 def cancel_registration(*, registration_id: int, now: datetime, notify: bool = True) -> Registration:
     """Cancel a seat or waitlist place; a freed seat goes to the first person waiting, in the same transaction."""
     with unit_of_work():
-        registration = db.session.get(Registration, registration_id)
-        if registration is None:
-            raise RegistrationNotFound("That registration no longer exists.")
-        lab = lock_lab_session(registration.lab_session_id)
-        db.session.refresh(registration)
+        registration, lab = lock_registration(registration_id)
         if registration.is_cancelled:
             return registration
         if now >= lab.ends_at:

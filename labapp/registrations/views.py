@@ -29,9 +29,7 @@ from labapp.registrations.services import (
     update_details,
     waitlist_position,
 )
-from labapp.sessions.models import SessionStatus
-from labapp.sessions.services import SessionNotFound, get_session_by_slug
-from labapp.sessions.views import render_session_page
+from labapp.sessions.views import public_session_or_404, render_session_page
 
 bp = Blueprint("registrations", __name__)
 
@@ -66,12 +64,7 @@ def _details(form: DetailsForm, email: str) -> RegistrationDetails:
 def create(slug: str) -> Response | tuple[str, int]:
     """Register for a session: a seat, a waitlist place, or a neutral 'check your email'."""
     now = utcnow()
-    try:
-        lab = get_session_by_slug(slug)
-    except SessionNotFound:
-        abort(404)
-    if lab.status == SessionStatus.DRAFT:
-        abort(404)
+    lab = public_session_or_404(slug)
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
@@ -90,11 +83,7 @@ def create(slug: str) -> Response | tuple[str, int]:
 @bp.get("/sessions/<slug>/check-your-email")
 def check_email(slug: str) -> str:
     """The neutral page for repeat registrations and link requests: never says who is registered."""
-    try:
-        lab = get_session_by_slug(slug)
-    except SessionNotFound:
-        abort(404)
-    return render_template("registrations/check_email.html", lab=lab)
+    return render_template("registrations/check_email.html", lab=public_session_or_404(slug))
 
 
 @bp.route("/sessions/<slug>/resend-link", methods=["GET", "POST"])
@@ -102,10 +91,7 @@ def check_email(slug: str) -> str:
 @limiter.limit("30 per hour", methods=["POST"])
 def resend_link(slug: str) -> Response | tuple[str, int]:
     """Lost your link? Type your email; the answer is the same whether or not you are registered."""
-    try:
-        lab = get_session_by_slug(slug)
-    except SessionNotFound:
-        abort(404)
+    lab = public_session_or_404(slug)
     form = ResendLinkForm()
     if form.validate_on_submit():
         resend_manage_link(lab_session_id=lab.id, email=form.email.data or "", now=utcnow())

@@ -33,17 +33,21 @@ def index() -> str:
     return cached_page("sessions.index", render)
 
 
-@bp.get("/sessions/<slug>")
-def detail(slug: str) -> str:
-    """Everything about one session, with the registration form while it is open."""
-    now = utcnow()
+def public_session_or_404(slug: str) -> LabSession:
+    """The session behind a public URL; drafts are as unknown as a wrong slug (404)."""
     try:
         lab = get_session_by_slug(slug)
     except SessionNotFound:
         abort(404)
     if lab.status == SessionStatus.DRAFT:
         abort(404)
-    return render_session_page(lab, form=RegistrationForm(), now=now)
+    return lab
+
+
+@bp.get("/sessions/<slug>")
+def detail(slug: str) -> str:
+    """Everything about one session, with the registration form while it is open."""
+    return render_session_page(public_session_or_404(slug), form=RegistrationForm(), now=utcnow())
 
 
 def render_session_page(lab: LabSession, *, form: RegistrationForm, now: datetime) -> str:
