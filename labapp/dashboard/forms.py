@@ -81,9 +81,16 @@ class RosterActionForm(SafeForm):
     undo = HiddenField()
 
 
+# The order a facilitator thinks in after a session: who came, who missed it, who waited, everyone.
+AUDIENCE_ORDER = [MessageAudience.ATTENDED, MessageAudience.ABSENT, MessageAudience.WAITLISTED,
+                  MessageAudience.CONFIRMED]
+
+
 class MessageForm(SafeForm):
-    audience = RadioField("Send to", choices=[(a.value, a.label) for a in MessageAudience], default="confirmed",
-                          validators=[DataRequired("Please choose who gets the message.")])
+    audience = RadioField("Send to", choices=[(a.value, a.label) for a in AUDIENCE_ORDER], default="confirmed",
+                          validators=[DataRequired("Please choose who gets the message.")],
+                          description="After the session: materials to the people who came, "
+                                      "a catch-up note to those who could not.")
     subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=MAX_SUBJECT)])
     body = TextAreaField("Message", validators=[DataRequired("Please write the message."), Length(max=MAX_BODY)],
                          description="Plain text. Each person's email starts with 'Hello <first name>,' and "

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from flask import Response, stream_with_context
 
 from labapp.clock import utcnow
+from labapp.core.csv_export import csv_lines
 from labapp.dashboard.access import load_session, me
-from labapp.dashboard.csv_export import csv_lines
 from labapp.dashboard.views import bp
 from labapp.registrations.roster import EXPORT_COLUMNS, export_rows
 from labapp.sessions.services import sessions_visible_to
