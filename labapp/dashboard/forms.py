@@ -23,6 +23,7 @@ from labapp.messages.models import MessageAudience
 from labapp.messages.services import MAX_BODY, MAX_SUBJECT
 from labapp.registrations.forms import CheckboxesField
 from labapp.sessions.models import SessionFormat
+from labapp.sessions.services import MAX_FOLLOW_UP_HOURS
 
 
 @cache
@@ -69,6 +70,13 @@ class SessionForm(SafeForm):
         DataRequired("Please choose at least one facilitator.")], description="Only admins see this choice.")
     reply_to = EmailField("Reply-to address for emails (optional)",
                           validators=[Optional(), Length(max=254), Email("Please give a valid email address.")])
+    follow_up_after_hours = IntegerField(
+        "Automatic follow-up email: hours after the end (optional)",
+        validators=[Optional(), NumberRange(
+            min=1, max=MAX_FOLLOW_UP_HOURS,
+            message=f"The follow-up goes 1 to {MAX_FOLLOW_UP_HOURS} hours after the end; leave it empty for none.")],
+        description="Empty: no automatic follow-up. Otherwise the people who were checked in get a thank-you with "
+                    "the commitments, next steps and their certificate link, this many hours after the end.")
 
 
 class CancelSessionForm(SafeForm):
