@@ -6,6 +6,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from wtforms import (
+    DateField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
@@ -104,3 +105,14 @@ class MessageForm(SafeForm):
                          description="Plain text. Each person's email starts with 'Hello <first name>,' and "
                                      "ends with their private link.")
     step = HiddenField(default="preview")
+
+
+class HoursForm(SafeForm):
+    """The date range of the hours export; a GET form (it changes nothing), so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    starts_on = DateField("First date", validators=[InputRequired("Please give the first date.")])
+    ends_on = DateField("Last date", validators=[InputRequired("Please give the last date.")],
+                        description="Both dates are included, and each session counts on its own local date.")
