@@ -116,3 +116,11 @@ class HoursForm(SafeForm):
     starts_on = DateField("First date", validators=[InputRequired("Please give the first date.")])
     ends_on = DateField("Last date", validators=[InputRequired("Please give the last date.")],
                         description="Both dates are included, and each session counts on its own local date.")
+
+
+class EraseForm(SafeForm):
+    """Admins: the address of the person to erase (looked up first, erased only after "Are you sure?")."""
+
+    email = EmailField("The person's email address", validators=[
+        DataRequired("Please give the email address of the person to erase."), Length(max=254)],
+        description="Any case; every session is searched.")
