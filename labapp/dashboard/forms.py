@@ -6,6 +6,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from wtforms import (
+    DateField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
@@ -23,6 +24,7 @@ from labapp.messages.models import MessageAudience
 from labapp.messages.services import MAX_BODY, MAX_SUBJECT
 from labapp.registrations.forms import CheckboxesField
 from labapp.sessions.models import SessionFormat
+from labapp.sessions.services import MAX_FOLLOW_UP_HOURS
 
 
 @cache
@@ -69,6 +71,13 @@ class SessionForm(SafeForm):
         DataRequired("Please choose at least one facilitator.")], description="Only admins see this choice.")
     reply_to = EmailField("Reply-to address for emails (optional)",
                           validators=[Optional(), Length(max=254), Email("Please give a valid email address.")])
+    follow_up_after_hours = IntegerField(
+        "Automatic follow-up email: hours after the end (optional)",
+        validators=[Optional(), NumberRange(
+            min=1, max=MAX_FOLLOW_UP_HOURS,
+            message=f"The follow-up goes 1 to {MAX_FOLLOW_UP_HOURS} hours after the end; leave it empty for none.")],
+        description="Empty: no automatic follow-up. Otherwise the people who were checked in get a thank-you with "
+                    "the commitments, next steps and their certificate link, this many hours after the end.")
 
 
 class CancelSessionForm(SafeForm):
@@ -81,11 +90,37 @@ class RosterActionForm(SafeForm):
     undo = HiddenField()
 
 
+# The order a facilitator thinks in after a session: who came, who missed it, who waited, everyone.
+AUDIENCE_ORDER = [MessageAudience.ATTENDED, MessageAudience.ABSENT, MessageAudience.WAITLISTED,
+                  MessageAudience.CONFIRMED]
+
+
 class MessageForm(SafeForm):
-    audience = RadioField("Send to", choices=[(a.value, a.label) for a in MessageAudience], default="confirmed",
-                          validators=[DataRequired("Please choose who gets the message.")])
+    audience = RadioField("Send to", choices=[(a.value, a.label) for a in AUDIENCE_ORDER], default="confirmed",
+                          validators=[DataRequired("Please choose who gets the message.")],
+                          description="After the session: materials to the people who came, "
+                                      "a catch-up note to those who could not.")
     subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=MAX_SUBJECT)])
     body = TextAreaField("Message", validators=[DataRequired("Please write the message."), Length(max=MAX_BODY)],
                          description="Plain text. Each person's email starts with 'Hello <first name>,' and "
                                      "ends with their private link.")
     step = HiddenField(default="preview")
+
+
+class HoursForm(SafeForm):
+    """The date range of the hours export; a GET form (it changes nothing), so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    starts_on = DateField("First date", validators=[InputRequired("Please give the first date.")])
+    ends_on = DateField("Last date", validators=[InputRequired("Please give the last date.")],
+                        description="Both dates are included, and each session counts on its own local date.")
+
+
+class EraseForm(SafeForm):
+    """Admins: the address of the person to erase (looked up first, erased only after "Are you sure?")."""
+
+    email = EmailField("The person's email address", validators=[
+        DataRequired("Please give the email address of the person to erase."), Length(max=254)],
+        description="Any case; every session is searched.")

@@ -17,6 +17,7 @@ from labapp.dashboard import (  # noqa: E402, F401 - route modules register them
     views_export,
     views_messages,
     views_overview,
+    views_privacy,
     views_roster,
     views_sessions,
 )

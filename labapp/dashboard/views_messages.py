@@ -11,9 +11,11 @@ from labapp.dashboard.forms import MessageForm
 from labapp.dashboard.views import bp
 from labapp.messages.models import MessageAudience
 from labapp.messages.services import (
+    AudienceNotYetAvailable,
     InvalidMessage,
     NobodyToMessage,
     audience_of,
+    check_audience,
     get_message,
     messages_for_session,
     recipients_of,
@@ -43,10 +45,15 @@ def message_new(lab_id: int) -> Response | str | tuple[str, int]:
                 flash(f"Message queued for {message.recipient_count} people.", "success")
                 return redirect(url_for("dashboard.message_detail", lab_id=lab.id, message_id=message.id))
         else:
-            people = audience_of(lab.id, audience)
-            preview = {"count": len(people), "names": [p.first_name for p in people[:PREVIEW_NAMES]],
-                       "audience": audience}
-            form.step.data = "send"
+            try:
+                check_audience(lab, audience, now=utcnow())
+            except AudienceNotYetAvailable as error:
+                form.form_errors.append(str(error))
+            else:
+                people = audience_of(lab.id, audience)
+                preview = {"count": len(people), "names": [p.first_name for p in people[:PREVIEW_NAMES]],
+                           "audience": audience}
+                form.step.data = "send"
     status = 400 if request.method == "POST" and preview is None else 200
     return render_template("dashboard/message_form.html", lab=lab, form=form, preview=preview), status
 

@@ -11,6 +11,8 @@ from labapp.clock import utcnow
 from labapp.dashboard.access import load_session
 from labapp.dashboard.forms import RosterActionForm
 from labapp.dashboard.views import bp
+from labapp.protocol.certificates import CertificateNotAvailable, queue_certificate_email
+from labapp.protocol.prework import prework_answers_by_question
 from labapp.registrations.attendance import (
     promote_from_waitlist,
     registration_in_session,
@@ -63,7 +65,7 @@ def roster(lab_id: int) -> str:
     return render_template(
         "dashboard/roster.html", lab=lab, page=page, status=status, sort=sort, q=request.args.get("q", ""),
         reminders=reminder_statuses_for([r.id for r in page.rows], lab.timezone), form=RosterActionForm(),
-        statuses=list(RegistrationStatus), sorts=list(SORTS),
+        statuses=list(RegistrationStatus), sorts=list(SORTS), now=utcnow(),
     )
 
 
@@ -77,7 +79,7 @@ def _act(lab_id: int, registration_id: int, action: Callable[[int, int], str]) -
     if RosterActionForm().validate_on_submit():
         try:
             flash(action(lab.id, registration_id), "success")
-        except RegistrationError as error:
+        except (RegistrationError, CertificateNotAvailable) as error:
             flash(str(error), "error")
     return redirect(url_for("dashboard.roster", lab_id=lab.id, **_roster_args()) + f"#r{registration_id}")
 
@@ -121,8 +123,19 @@ def resend(lab_id: int, registration_id: int) -> Response:
     return _act(lab_id, registration_id, action)
 
 
+@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/certificate")
+def resend_certificate(lab_id: int, registration_id: int) -> Response:
+    """Email a checked-in attendee the link to their certificate again (only after the session)."""
+    def action(lid: int, rid: int) -> str:
+        registration = registration_in_session(lid, rid)
+        queue_certificate_email(registration, now=utcnow())
+        return f"Certificate link sent to {registration.first_name}."
+    return _act(lab_id, registration_id, action)
+
+
 @bp.get("/sessions/<int:lab_id>/room")
 def room(lab_id: int) -> str:
-    """Who's in the room: roles, focus populations and hopes of the people with a seat."""
+    """Who's in the room: roles, focus populations and hopes of the people with a seat, and pre-work by question."""
     lab = load_session(lab_id)
-    return render_template("dashboard/room.html", lab=lab, summary=room_summary(lab.id))
+    return render_template("dashboard/room.html", lab=lab, summary=room_summary(lab.id),
+                           prework=prework_answers_by_question(lab.id))

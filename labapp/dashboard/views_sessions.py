@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
@@ -54,6 +54,7 @@ def _changes(form: SessionForm) -> SessionChanges:
         registration_opens_at=_to_utc(form.registration_opens_at.data, zone),
         registration_closes_at=_to_utc(form.registration_closes_at.data, zone),
         reply_to=form.reply_to.data or None,
+        follow_up_after_hours=form.follow_up_after_hours.data,
     )
 
 
@@ -66,6 +67,7 @@ def _fill(form: SessionForm, lab: LabSession) -> None:
     form.registration_opens_at.data = _to_local(lab.registration_opens_at, lab.timezone)
     form.registration_closes_at.data = _to_local(lab.registration_closes_at, lab.timezone)
     form.reply_to.data = lab.reply_to or ""
+    form.follow_up_after_hours.data = lab.follow_up_after_hours
     if "facilitator_ids" in form:
         form.facilitator_ids.data = [user.id for user in lab.facilitators]
 
@@ -125,8 +127,9 @@ def session_new() -> Response | str | tuple[str, int]:
 def session_detail(lab_id: int) -> str:
     """One session: its facts, seat counts and the actions a facilitator can take."""
     lab = load_session(lab_id)
+    follow_up_at = lab.ends_at + timedelta(hours=lab.follow_up_after_hours) if lab.follow_up_after_hours else None
     return render_template("dashboard/session_detail.html", lab=lab, listing=get_listing(lab),
-                           action_form=RosterActionForm(), now=utcnow())
+                           action_form=RosterActionForm(), now=utcnow(), follow_up_at=follow_up_at)
 
 
 @bp.route("/sessions/<int:lab_id>/edit", methods=["GET", "POST"])

@@ -16,12 +16,26 @@ from labapp.db import db
 
 
 class MessageAudience(StrEnum):
+    """Who a message goes to: by seat (confirmed, waitlisted) or, after the start, by attendance."""
+
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
+    ATTENDED = "attended"  # confirmed and checked in
+    ABSENT = "absent"  # confirmed, not checked in: "registered but absent"
 
     @property
     def label(self) -> str:
-        return {"confirmed": "People with a seat", "waitlisted": "People on the waitlist"}[self.value]
+        return {
+            "confirmed": "Everyone with a seat",
+            "waitlisted": "People on the waitlist",
+            "attended": "People who came (checked in)",
+            "absent": "People who had a seat but did not come",
+        }[self.value]
+
+    @property
+    def is_by_attendance(self) -> bool:
+        """Attended and absent only mean something once the session has started."""
+        return self in (MessageAudience.ATTENDED, MessageAudience.ABSENT)
 
 
 class AttendeeMessage(db.Model):
@@ -39,6 +53,11 @@ class AttendeeMessage(db.Model):
     recipients: Mapped[list[AttendeeMessageRecipient]] = relationship(
         back_populates="message", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
+
+    @property
+    def audience_label(self) -> str:
+        """Who it went to, in words ("People who came (checked in)")."""
+        return MessageAudience(self.audience).label
 
 
 class AttendeeMessageRecipient(db.Model):

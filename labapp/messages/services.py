@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from labapp.db import db, unit_of_work
 from labapp.mail.models import OutboxMessage, OutboxStatus
 from labapp.messages.models import AttendeeMessage, AttendeeMessageRecipient, MessageAudience
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.notifications import queue_registration_email
+from labapp.sessions.models import LabSession
 from labapp.sessions.services import lock_lab_session
 
 MAX_SUBJECT = 150
@@ -35,17 +36,40 @@ class SentTo:
     delivery: str
 
 
+class AudienceNotYetAvailable(InvalidMessage):
+    """Attended / absent before the session has started: nobody has come or missed it yet."""
+
+
+def _audience_filter(audience: MessageAudience) -> tuple[ColumnElement[bool], ...]:
+    if audience == MessageAudience.WAITLISTED:
+        return (Registration.status == RegistrationStatus.WAITLISTED,)
+    confirmed = Registration.status == RegistrationStatus.CONFIRMED
+    if audience == MessageAudience.ATTENDED:
+        return (confirmed, Registration.checked_in_at.is_not(None))
+    if audience == MessageAudience.ABSENT:
+        return (confirmed, Registration.checked_in_at.is_(None))
+    return (confirmed,)
+
+
 def audience_of(lab_session_id: int, audience: MessageAudience) -> list[Registration]:
-    """The people a message to this audience would reach, in registration order."""
+    """The people a message to this audience would reach, in registration order (anonymised people never)."""
     return list(
         db.session.scalars(
             select(Registration)
-            .where(Registration.lab_session_id == lab_session_id,
-                   Registration.status == RegistrationStatus(audience.value),
+            .where(Registration.lab_session_id == lab_session_id, *_audience_filter(audience),
                    Registration.anonymised_at.is_(None))
             .order_by(Registration.id)
         )
     )
+
+
+def check_audience(lab: LabSession, audience: MessageAudience, *, now: datetime) -> None:
+    """Raise AudienceNotYetAvailable for attended / absent before the session has started."""
+    if audience.is_by_attendance and now < lab.starts_at:
+        raise AudienceNotYetAvailable(
+            "“Came” and “did not come” can be chosen once the session has started. "
+            "Until then, write to everyone with a seat."
+        )
 
 
 def _check(subject: str, body: str) -> tuple[str, str]:
@@ -59,10 +83,13 @@ def _check(subject: str, body: str) -> tuple[str, str]:
 
 def send_attendee_message(*, lab_session_id: int, audience: MessageAudience, subject: str, body: str,
                           sent_by_id: int | None, sender_name: str, now: datetime) -> AttendeeMessage:
-    """Queue one email per person in the audience and record the message with its recipients, in one transaction."""
+    """Queue one email per person in the audience and record the message with its recipients, in one transaction.
+
+    Raises InvalidMessage (bad text, or an attendance audience before the start) or NobodyToMessage.
+    """
     subject, body = _check(subject, body)
     with unit_of_work():
-        lock_lab_session(lab_session_id)
+        check_audience(lock_lab_session(lab_session_id), audience, now=now)
         people = audience_of(lab_session_id, audience)
         if not people:
             raise NobodyToMessage("Nobody is in that group, so there is no one to write to.")

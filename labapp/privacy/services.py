@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import String, cast, delete, func, literal, select, update
 
+from labapp.accounts.models import User
 from labapp.db import db, unit_of_work
 from labapp.mail.models import OutboxMessage, OutboxStatus
 from labapp.privacy.models import AuditEvent
@@ -233,3 +234,47 @@ def export_person(registration: Registration) -> dict[str, Any]:
             "registration_anonymised_days_after_session": current_app.config["RETENTION_DAYS_REGISTRATION"],
         },
     }
+
+
+def erasable_registrations(email: str) -> int:
+    """How many registrations erase_person would erase for this address (InvalidEmail for a malformed one)."""
+    _, email_key = normalise_email(email)
+    return db.session.scalar(
+        select(func.count()).select_from(Registration)
+        .where(Registration.email_key == email_key, Registration.anonymised_at.is_(None))
+    ) or 0
+
+
+AUDIT_ACTIONS = {"person_erased": "Person erased", "retention_purge": "Retention pass"}
+# Who acted when no user did: erasure from the manage link or `privacy erase`, purges by the worker or cron.
+AUDIT_ACTORS_WITHOUT_USER = {"person_erased": "the person, or the command line", "retention_purge": "the worker"}
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One privacy action as admins see it: when, who, what, how many (never whom)."""
+
+    occurred_at: datetime
+    actor: str
+    action: str
+    counts: str
+
+
+def privacy_audit(*, limit: int = 100) -> list[AuditLine]:
+    """The latest privacy actions, newest first (one query); only numbers from `details` are shown."""
+    rows = db.session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [
+        AuditLine(
+            occurred_at=event.occurred_at,
+            actor=name or AUDIT_ACTORS_WITHOUT_USER.get(event.action, "—"),
+            action=AUDIT_ACTIONS.get(event.action, event.action.replace("_", " ").capitalize()),
+            counts=", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in (event.details or {}).items()
+                             if isinstance(value, int) and not isinstance(value, bool)),
+        )
+        for event, name in rows
+    ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,6 +9,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app, render_template
 from sqlalchemy import delete, select
 
+from labapp.core.csv_export import csv_lines
 from labapp.db import db, unit_of_work
 from labapp.mail.outbox import queue_email, render_email
 from labapp.records.models import RecordLink
@@ -118,22 +117,16 @@ def forget_record_links(email_key: str) -> None:
     db.session.execute(delete(RecordLink).where(RecordLink.email_key == email_key))
 
 
-def _safe_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas: a leading = + - @ tab or CR gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def record_row(entry: RecordEntry) -> dict[str, object]:
+    """One CSV row of a record ({column: value}), the same in a person's record and the dashboard's export."""
+    r = entry.registration
+    return {"name": r.full_name, "email": r.email, "role": r.role_label, "school": r.organisation,
+            "session": entry.lab.title, "date": entry.local_date.isoformat(), "hours": entry.hours}
 
 
 def record_csv_rows(entries: list[RecordEntry]) -> Iterator[str]:
     """CSV lines a district PD system can import: name, email, role, school, session, date, hours."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        r = entry.registration
-        writer.writerow([_safe_cell(v) for v in (r.full_name, r.email, r.role_label, r.organisation,
-                                                  entry.lab.title, entry.local_date.isoformat(), entry.hours)])
-    yield "\ufeff" + buffer.getvalue()
+    return csv_lines(CSV_COLUMNS, (record_row(entry) for entry in entries))
 
 
 def render_record_page(entries: list[RecordEntry], token: str) -> str:

@@ -91,6 +91,10 @@ def lock_lab_session(lab_session_id: int) -> LabSession:
     return lab
 
 
+# The automatic follow-up goes at most a week after the end: later, a thank-you no longer reads as one.
+MAX_FOLLOW_UP_HOURS = 168
+
+
 def validate_session_fields(
     *,
     title: str,
@@ -103,6 +107,7 @@ def validate_session_fields(
     join_url: str,
     registration_opens_at: datetime | None = None,
     registration_closes_at: datetime | None = None,
+    follow_up_after_hours: int | None = None,
 ) -> None:
     """Raise InvalidSession with a readable message when a field breaks a rule."""
     if not title.strip():
@@ -123,6 +128,9 @@ def validate_session_fields(
         raise InvalidSession("Registration must close before the session ends.")
     if registration_opens_at and registration_opens_at >= (registration_closes_at or starts_at):
         raise InvalidSession("Registration must open before it closes.")
+    if follow_up_after_hours is not None and not 1 <= follow_up_after_hours <= MAX_FOLLOW_UP_HOURS:
+        raise InvalidSession(f"The follow-up email goes 1 to {MAX_FOLLOW_UP_HOURS} hours (a week) after the end; "
+                             "leave it empty for none.")
 
 
 def create_session(
@@ -144,12 +152,14 @@ def create_session(
     registration_closes_at: datetime | None = None,
     reminder_offsets: str | None = None,
     slug: str | None = None,
+    follow_up_after_hours: int | None = None,
 ) -> LabSession:
     """Create a session (draft unless publish=True) after checking its fields."""
     validate_session_fields(
         title=title, starts_at=starts_at, timezone=timezone, duration_minutes=duration_minutes,
         capacity=capacity, format=format, location=location, join_url=join_url,
         registration_opens_at=registration_opens_at, registration_closes_at=registration_closes_at,
+        follow_up_after_hours=follow_up_after_hours,
     )
     with unit_of_work():
         lab = LabSession(
@@ -168,6 +178,7 @@ def create_session(
             registration_opens_at=registration_opens_at,
             registration_closes_at=registration_closes_at,
             reminder_offsets=reminder_offsets,
+            follow_up_after_hours=follow_up_after_hours,
             created_at=now,
             updated_at=now,
         )
@@ -214,6 +225,7 @@ class SessionChanges:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     reply_to: str | None = None
+    follow_up_after_hours: int | None = None  # None: no automatic follow-up (the default)
 
 
 def validate_schedule(*, starts_at: datetime, registration_opens_at: datetime | None,
@@ -234,6 +246,7 @@ def _changes_kwargs(changes: SessionChanges) -> dict[str, object]:
         "location": changes.location, "join_url": changes.join_url,
         "registration_opens_at": changes.registration_opens_at,
         "registration_closes_at": changes.registration_closes_at,
+        "follow_up_after_hours": changes.follow_up_after_hours,
     }
 
 
@@ -292,6 +305,7 @@ def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetim
         lab.registration_opens_at = changes.registration_opens_at
         lab.registration_closes_at = changes.registration_closes_at
         lab.reply_to = (changes.reply_to or "").strip() or None
+        lab.follow_up_after_hours = changes.follow_up_after_hours
         lab.updated_at = now
         if facilitators is not None:
             if not facilitators:
@@ -395,7 +409,7 @@ def duplicate_session(*, lab_session_id: int, now: datetime, facilitators: list[
         facilitators=list(facilitators if facilitators is not None else lab.facilitators),
         registration_opens_at=shifted(lab.registration_opens_at),
         registration_closes_at=shifted(lab.registration_closes_at),
-        reminder_offsets=lab.reminder_offsets, now=now,
+        reminder_offsets=lab.reminder_offsets, follow_up_after_hours=lab.follow_up_after_hours, now=now,
     )
     if lab.reply_to:
         with unit_of_work():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from labapp.dashboard.csv_export import safe_cell
+from labapp.core.csv_export import safe_cell
 from labapp.registrations.roster import EXPORT_COLUMNS
 from tests.factories import make_admin, make_lab_session, make_registration
 from tests.helpers import login

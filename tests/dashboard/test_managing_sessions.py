@@ -212,3 +212,33 @@ def test_saving_the_form_without_changing_the_time_sends_no_update(signed_in, la
     assert signed_in.post(f"/dashboard/sessions/{lab.id}/edit", data=form).status_code == 302
     assert _reload(lab.id).title == "Renamed" and _reload(lab.id).sequence == 0
     assert not outbox("registration_session_updated")
+
+
+def test_the_automatic_follow_up_is_off_until_a_facilitator_sets_the_hours(signed_in):
+    assert signed_in.post("/dashboard/sessions/new", data=_form()).status_code == 302
+    lab = db.session.scalar(select(LabSession).where(LabSession.title == "Hearing Student Voices"))
+    assert lab.follow_up_after_hours is None
+    detail = signed_in.get(f"/dashboard/sessions/{lab.id}").get_data(as_text=True)
+    assert "Follow-up email</dt><dd>Off" in detail
+    form = _form(starts_at=lab.local_starts_at.strftime("%Y-%m-%dT%H:%M"), follow_up_after_hours="24")
+    assert signed_in.post(f"/dashboard/sessions/{lab.id}/edit", data=form).status_code == 302
+    assert _reload(lab.id).follow_up_after_hours == 24
+    detail = signed_in.get(f"/dashboard/sessions/{lab.id}").get_data(as_text=True)
+    assert "24 hours after the end" in detail and "to the people who were checked in" in detail
+    assert 'value="24"' in signed_in.get(f"/dashboard/sessions/{lab.id}/edit").get_data(as_text=True)
+    signed_in.post(f"/dashboard/sessions/{lab.id}/edit", data={**form, "follow_up_after_hours": ""})
+    assert _reload(lab.id).follow_up_after_hours is None
+
+
+@pytest.mark.parametrize("hours", ["0", "169", "-3", "soon"])
+def test_follow_up_hours_outside_one_to_168_are_refused(signed_in, hours):
+    response = signed_in.post("/dashboard/sessions/new", data=_form(follow_up_after_hours=hours))
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "1 to 168 hours after the end" in text or "Not a valid integer" in text
+    assert db.session.scalar(select(LabSession).where(LabSession.title == "Hearing Student Voices")) is None
+
+
+def test_a_session_run_again_keeps_its_follow_up_setting(app):
+    lab = make_lab_session(follow_up_after_hours=48)
+    assert duplicate_session(lab_session_id=lab.id, now=now_utc()).follow_up_after_hours == 48

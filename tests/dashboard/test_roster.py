@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
 
 from labapp.db import db
+from labapp.mail.deliver import deliver_pending
+from labapp.protocol.prework import prework_prompts, save_prework_answers
+from labapp.registrations.attendance import set_checked_in
 from labapp.registrations.models import Registration, RegistrationStatus
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import count_queries, outbox
@@ -161,3 +165,60 @@ def test_overview_shows_fill_chart_and_attendance(app, signed_in, facilitator):
     assert "Coming Up" in page and 'max="4" value="1"' in page
     assert "<svg" in page and "1 registrations from" in page
     assert "50%" in page and "Last Month" in page
+
+
+def _ended_session_with_one_who_came(facilitator):
+    start = now_utc() - timedelta(hours=4)
+    lab = make_lab_session(facilitators=[facilitator], starts_at=start, duration_minutes=60,
+                           now=start - timedelta(days=3))
+    came = make_registration(lab, now=start - timedelta(days=1), full_name="Carla Came")
+    absent = make_registration(lab, now=start - timedelta(days=1), full_name="Andy Absent")
+    set_checked_in(lab_session_id=lab.id, registration_id=came.id, is_checked_in=True, now=start)
+    return lab, came, absent
+
+
+def test_resend_certificate_is_offered_for_checked_in_attendees_after_the_session(signed_in, facilitator, smtp):
+    lab, came, absent = _ended_session_with_one_who_came(facilitator)
+    page = signed_in.get(f"/dashboard/sessions/{lab.id}/roster").get_data(as_text=True)
+    assert page.count("Resend certificate") == 1
+    assert f"/registrations/{came.id}/certificate" in page and f"/registrations/{absent.id}/certificate" not in page
+    response = signed_in.post(f"/dashboard/sessions/{lab.id}/registrations/{came.id}/certificate",
+                              follow_redirects=True)
+    assert "Certificate link sent to Carla." in response.get_data(as_text=True)
+    [message] = outbox("registration_certificate")
+    assert message.to_address == came.email
+    deliver_pending(now=now_utc() + timedelta(seconds=1))
+    assert any(m["Subject"].startswith("Certificate of participation:") and came.email in m["To"]
+               for m in smtp.messages)
+
+
+def test_resend_certificate_for_someone_who_was_absent_says_why_not(signed_in, facilitator):
+    lab, _, absent = _ended_session_with_one_who_came(facilitator)
+    response = signed_in.post(f"/dashboard/sessions/{lab.id}/registrations/{absent.id}/certificate",
+                              follow_redirects=True)
+    assert response.status_code == 200
+    assert "A certificate is available after the session to people who attended it." in response.get_data(as_text=True)
+    assert not outbox("registration_certificate")
+
+
+def test_no_certificate_button_before_the_session_ends(signed_in, lab):
+    person = make_registration(lab)
+    signed_in.post(f"/dashboard/sessions/{lab.id}/registrations/{person.id}/check-in")
+    assert "Resend certificate" not in signed_in.get(f"/dashboard/sessions/{lab.id}/roster").get_data(as_text=True)
+    signed_in.post(f"/dashboard/sessions/{lab.id}/registrations/{person.id}/certificate")
+    assert not outbox("registration_certificate")
+
+
+def test_room_page_groups_pre_work_answers_by_question(signed_in, lab):
+    prompts = prework_prompts(lab.id)
+    ana = make_registration(lab, full_name="Ana Alvarez")
+    ben = make_registration(lab, full_name="Ben Baker")
+    save_prework_answers(registration_id=ana.id, now=now_utc(),
+                         answers={prompts[0]["id"]: "My newcomers\nfeel unseen", prompts[1]["id"]: "Home visits"})
+    save_prework_answers(registration_id=ben.id, now=now_utc(), answers={prompts[0]["id"]: "Attendance of <b>9th</b>"})
+    raw = signed_in.get(f"/dashboard/sessions/{lab.id}/room").get_data(as_text=True)
+    assert "&lt;b&gt;9th&lt;/b&gt;" in raw
+    page = html.unescape(raw)
+    assert page.count(prompts[0]["text"]) == 1
+    first, second = page.index(prompts[0]["text"]), page.index(prompts[1]["text"])
+    assert first < page.index("My newcomers") < page.index("Attendance of") < second < page.index("Home visits")
