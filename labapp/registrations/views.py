@@ -67,7 +67,7 @@ def create(slug: str) -> Response | tuple[str, int]:
     """Register for a session: a seat, a waitlist place, or a neutral 'check your email'."""
     now = utcnow()
     try:
-        lab = get_session_by_slug(slug)
+        lab = get_session_by_slug(slug, with_facilitators=False)
     except SessionNotFound:
         abort(404)
     if lab.status == SessionStatus.DRAFT:
@@ -82,7 +82,8 @@ def create(slug: str) -> Response | tuple[str, int]:
             form.form_errors.append(str(closed))
         else:
             if result.outcome == Outcome.ALREADY_REGISTERED:
-                return redirect(url_for("registrations.check_email", slug=lab.slug))
+                # `slug`, not lab.slug: the commit expired `lab`, and reading it would cost a query.
+                return redirect(url_for("registrations.check_email", slug=slug))
             return redirect(url_for("registrations.registered", token=result.token))
     return render_session_page(lab, form=form, now=now), 400
 
