@@ -35,15 +35,22 @@ def index() -> str:
 
 @bp.get("/sessions/<slug>")
 def detail(slug: str) -> str:
-    """Everything about one session, with the registration form while it is open."""
-    now = utcnow()
-    try:
-        lab = get_session_by_slug(slug)
-    except SessionNotFound:
-        abort(404)
-    if lab.status == SessionStatus.DRAFT:
-        abort(404)
-    return render_session_page(lab, form=RegistrationForm(), now=now)
+    """Everything about one session, with the registration form while it is open.
+
+    Cached for a few seconds like `/` (core/page_cache.py); each visitor still gets their own CSRF token.
+    """
+
+    def render() -> str:
+        now = utcnow()
+        try:
+            lab = get_session_by_slug(slug)
+        except SessionNotFound:
+            abort(404)
+        if lab.status == SessionStatus.DRAFT:
+            abort(404)
+        return render_session_page(lab, form=RegistrationForm(), now=now)
+
+    return cached_page(f"sessions.detail:{slug}", render, form_token=True)
 
 
 def render_session_page(lab: LabSession, *, form: RegistrationForm, now: datetime) -> str:
