@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 PRODID = "-//Conversation Labs//labapp//EN"
 # VTIMEZONE rules are generated for a window around the events: a year either side is plenty
@@ -102,12 +103,29 @@ def build_calendar(
         calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(_event_component(event, now=now))
-    if events:
-        calendar.add_missing_timezones(
-            first_date=(min(e.starts_at for e in events) - ZONE_MARGIN).date(),
-            last_date=(max(e.ends_at for e in events) + ZONE_MARGIN).date(),
-        )
-    return calendar.to_ical().decode()
+    text = calendar.to_ical().decode()
+    if not events:
+        return text
+    first_date = (min(e.starts_at for e in events) - ZONE_MARGIN).date()
+    last_date = (max(e.ends_at for e in events) + ZONE_MARGIN).date()
+    zones = "".join(_vtimezone(tzid, first_date, last_date) for tzid in sorted(calendar.get_missing_tzids()))
+    # Where add_missing_timezones() would put them: before the first event that refers to them.
+    at = text.index("BEGIN:VEVENT\r\n")
+    return text[:at] + zones + text[at:]
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first_date: date, last_date: date) -> str:
+    """One VTIMEZONE as iCalendar text, or "" for a zone icalendar does not know.
+
+    Generating it from the tz database was most of the cost of an invite (built while a
+    registration holds its session's row lock), and it is the same for every invite to one
+    session, so each (zone, window) is built once per process.
+    """
+    try:
+        return Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date).to_ical().decode()
+    except ValueError:
+        return ""
 
 
 def calendar_method(ics: str) -> CalendarMethod:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from labapp.db import db, unit_of_work
 from labapp.registrations.errors import (
@@ -103,6 +104,38 @@ def confirmed_count(lab_session_id: int) -> int:
     ) or 0
 
 
+@dataclass(frozen=True)
+class SeatCheck:
+    """What registering needs to know about a session, read in one statement under its row lock."""
+
+    existing_id: int | None  # the person's confirmed or waitlisted registration, if any
+    confirmed: int
+    waitlisted: int
+
+
+def check_seats(lab_session_id: int, email_key: str) -> SeatCheck:
+    """The person's active registration, seats taken and people waiting (call under the session lock).
+
+    One round trip instead of three: each of the three sub-selects uses its own index
+    (the partial unique index on email_key, and (lab_session_id, status, id) for the counts).
+    It must run as its own statement after the lock is granted, never inside the locking
+    SELECT: on PostgreSQL a statement sees the rows committed when it started, so counts taken
+    while waiting for the lock would miss the seat the previous holder just took.
+    """
+    in_session = Registration.lab_session_id == lab_session_id
+
+    def count(status: RegistrationStatus):  # noqa: ANN202 - a scalar subquery
+        return select(func.count()).where(in_session, Registration.status == status).scalar_subquery()
+
+    existing = select(Registration.id).where(
+        in_session, Registration.email_key == email_key, Registration.status != RegistrationStatus.CANCELLED
+    ).scalar_subquery()
+    row = db.session.execute(
+        select(existing, count(RegistrationStatus.CONFIRMED), count(RegistrationStatus.WAITLISTED))
+    ).one()
+    return SeatCheck(existing_id=row[0], confirmed=row[1] or 0, waitlisted=row[2] or 0)
+
+
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person in line; None when not waitlisted."""
     if not registration.is_waitlisted:
@@ -131,11 +164,13 @@ def register(*, lab_session_id: int, details: RegistrationDetails, now: datetime
             lab = lock_lab_session(lab_session_id)
             if not lab.is_open_for_registration(now):
                 raise RegistrationClosed(closed_reason(lab, now))
-            existing = active_registration_for(lab.id, email_key)
-            if existing is not None:
+            seats = check_seats(lab.id, email_key)
+            if seats.existing_id is not None:
+                # Its session is the one locked above, already in the identity map: no join, no facilitators.
+                existing = db.session.get(Registration, seats.existing_id, options=[lazyload(Registration.lab_session)])
                 queue_registration_email(existing, kind="manage_link", now=now)
                 return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
-            has_seat = confirmed_count(lab.id) < lab.capacity
+            has_seat = seats.confirmed < lab.capacity
             salt = new_salt()
             token = derive_token(MANAGE_PURPOSE, salt)
             registration = Registration(
@@ -164,7 +199,8 @@ def register(*, lab_session_id: int, details: RegistrationDetails, now: datetime
                 registration,
                 kind="confirmed" if has_seat else "waitlisted",
                 now=now,
-                position=None if has_seat else waitlist_position(registration),
+                # Under the lock every earlier waitlisted person has a smaller id: this one is last in line.
+                position=None if has_seat else seats.waitlisted + 1,
             )
     except IntegrityError:
         # A double submit raced past the check; the unique index kept one row.

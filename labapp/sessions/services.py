@@ -61,9 +61,16 @@ def unique_slug(title: str, starts_at: datetime, zone: str) -> str:
     return slug
 
 
-def get_session_by_slug(slug: str) -> LabSession:
-    """The session with this slug, or SessionNotFound."""
-    lab = db.session.scalar(select(LabSession).where(LabSession.slug == slug))
+def get_session_by_slug(slug: str, *, with_facilitators: bool = True) -> LabSession:
+    """The session with this slug, or SessionNotFound.
+
+    `with_facilitators=False` skips the facilitators query (they load on first use instead):
+    the registration POST only needs them when it shows the page again with errors.
+    """
+    query = select(LabSession).where(LabSession.slug == slug)
+    if not with_facilitators:
+        query = query.options(lazyload(LabSession.facilitators))
+    lab = db.session.scalar(query)
     if lab is None:
         raise SessionNotFound(slug)
     return lab

@@ -33,10 +33,10 @@ def index() -> str:
     return cached_page("sessions.index", render)
 
 
-def public_session_or_404(slug: str) -> LabSession:
+def public_session_or_404(slug: str, *, with_facilitators: bool = True) -> LabSession:
     """The session behind a public URL; drafts are as unknown as a wrong slug (404)."""
     try:
-        lab = get_session_by_slug(slug)
+        lab = get_session_by_slug(slug, with_facilitators=with_facilitators)
     except SessionNotFound:
         abort(404)
     if lab.status == SessionStatus.DRAFT:
@@ -46,8 +46,15 @@ def public_session_or_404(slug: str) -> LabSession:
 
 @bp.get("/sessions/<slug>")
 def detail(slug: str) -> str:
-    """Everything about one session, with the registration form while it is open."""
-    return render_session_page(public_session_or_404(slug), form=RegistrationForm(), now=utcnow())
+    """Everything about one session, with the registration form while it is open.
+
+    Cached for a few seconds like `/` (core/page_cache.py); each visitor still gets their own CSRF token.
+    """
+
+    def render() -> str:
+        return render_session_page(public_session_or_404(slug), form=RegistrationForm(), now=utcnow())
+
+    return cached_page(f"sessions.detail:{slug}", render, form_token=True)
 
 
 def render_session_page(lab: LabSession, *, form: RegistrationForm, now: datetime) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,7 +11,7 @@ from flask import Flask, g, session
 from flask_wtf.csrf import generate_csrf
 
 from labapp.core.page_cache import cached_page
-from tests.factories import make_lab_session
+from tests.factories import make_lab_session, registration_form
 from tests.helpers import count_queries
 
 
@@ -89,3 +90,37 @@ def test_caching_is_off_when_the_setting_is_zero(app):
         with visit(app):
             cached_page("page", render)
     assert render.calls == 2
+
+
+def _form_token(page: str) -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def test_a_cached_session_page_gives_each_visitor_their_own_working_form_token(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    lab = make_lab_session(title="Cached session page")
+    first_visitor, second_visitor = app.test_client(), app.test_client()
+
+    def get(visitor) -> str:  # noqa: ANN001 - each request with its own `g`, as in production
+        with app.app_context():
+            return visitor.get(f"/sessions/{lab.slug}").get_data(as_text=True)
+
+    first = get(first_visitor)
+    with count_queries() as queries:
+        second = get(second_visitor)
+    assert queries.count == 0
+    assert "Cached session page" in second and "\x00" not in second
+    assert _form_token(first) != _form_token(second)
+    register = f"/sessions/{lab.slug}/register"
+    with app.app_context():
+        assert second_visitor.post(register, data=registration_form(csrf_token=_form_token(first))).status_code == 400
+    with app.app_context():
+        assert second_visitor.post(register, data=registration_form(csrf_token=_form_token(second))).status_code == 302
+
+
+def test_an_unknown_session_is_not_found_even_after_a_cached_visit(client):
+    lab = make_lab_session()
+    client.get(f"/sessions/{lab.slug}")
+    assert client.get(f"/sessions/{lab.slug}-nope").status_code == 404

@@ -1,0 +1,58 @@
+"""A registration stays cheap: a small, fixed number of SQL statements, whoever registered before."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_lab_session, make_registration, registration_form
+from tests.helpers import count_queries, outbox
+
+# Load the session, lock its row, check seats and duplicates in one statement, insert the
+# registration, insert its email. SQLite adds one UPDATE: its stand-in for the row lock.
+STATEMENTS = 5
+
+
+def _budget(backend: str) -> int:
+    return STATEMENTS + (1 if backend == "sqlite" else 0)
+
+
+def _post(client, lab, **fields):  # noqa: ANN001, ANN202
+    url, form = f"/sessions/{lab.slug}/register", registration_form(**fields)
+    with count_queries() as counter:
+        response = client.post(url, data=form)
+    assert response.status_code == 302
+    return counter
+
+
+@pytest.mark.parametrize("already_registered", [0, 25])
+def test_a_confirmed_registration_makes_five_statements_however_many_came_before(client, backend,
+                                                                                 already_registered):
+    lab = make_lab_session(capacity=100)
+    for _ in range(already_registered):
+        make_registration(lab)
+    counter = _post(client, lab)
+    assert counter.count == _budget(backend), counter.statements
+    assert outbox()[-1].kind == "registration_confirmed"
+
+
+def test_joining_the_waitlist_costs_no_extra_statement_and_still_tells_the_place_in_line(client, backend):
+    lab = make_lab_session(capacity=1)
+    make_registration(lab)
+    make_registration(lab)
+    counter = _post(client, lab)
+    assert counter.count == _budget(backend), counter.statements
+    assert "number 2 in line" in outbox()[-1].text_body
+
+
+def test_registering_twice_resends_the_link_within_the_same_budget(client, backend):
+    lab = make_lab_session()
+    _post(client, lab, email="maya@example.edu")
+    counter = _post(client, lab, email="MAYA@example.edu")
+    assert counter.count == _budget(backend), counter.statements
+    assert outbox()[-1].kind == "registration_manage_link"
+
+
+def test_registering_never_queries_the_facilitators(client):
+    lab = make_lab_session()
+    counter = _post(client, lab)
+    assert not any("session_facilitators" in statement for statement in counter.statements)
