@@ -161,3 +161,25 @@ def test_overview_shows_fill_chart_and_attendance(app, signed_in, facilitator):
     assert "Coming Up" in page and 'max="4" value="1"' in page
     assert "<svg" in page and "1 registrations from" in page
     assert "50%" in page and "Last Month" in page
+
+
+def test_check_in_outcome_is_announced_in_the_persons_row_not_at_the_top(signed_in, lab):
+    person = make_registration(lab, full_name="Ana Alvarez")
+    response = signed_in.post(f"/dashboard/sessions/{lab.id}/registrations/{person.id}/check-in")
+    assert response.headers["Location"].endswith(f"done={person.id}#r{person.id}-status")
+    page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    row = page[page.index(f'id="r{person.id}"'):]
+    assert f'id="r{person.id}-status" role="status" tabindex="-1"' in row
+    assert row.index("Ana Alvarez is checked in.") < row.index("✓ Here — undo")
+    assert 'class="flashes"' not in page
+    assert "is checked in." not in signed_in.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_outcome_for_someone_who_left_the_tab_shows_at_the_top(signed_in, lab):
+    for _ in range(3):
+        make_registration(lab)
+    waiting = make_registration(lab)
+    page = signed_in.post(f"/dashboard/sessions/{lab.id}/registrations/{waiting.id}/promote?tab=waitlisted",
+                          follow_redirects=True).get_data(as_text=True)
+    assert 'class="flashes" role="status"' in page and "has a seat and is being emailed" in page
+    assert f'id="r{waiting.id}-status"' not in page
