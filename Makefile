@@ -48,4 +48,4 @@ clean:
 screenshots: install-dev
 	$(BIN)/python -m pytest tests/browser/test_screenshots.py -q
 	mkdir -p docs/screenshots
-	cp tests/artifacts/home-*.png tests/artifacts/session-*.png tests/artifacts/manage-*.png docs/screenshots/
+	cp tests/artifacts/home-*.png tests/artifacts/session-*.png tests/artifacts/manage-*.png tests/artifacts/roster-*.png docs/screenshots/

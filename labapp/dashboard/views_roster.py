@@ -62,8 +62,10 @@ def roster(lab_id: int) -> str:
         lab_session_id=lab.id, status=status, search=request.args.get("q", ""), sort=sort,
         page=int(page_number) if page_number.isdigit() and len(page_number) < 7 else 1,
     )
+    done = request.args.get("done", type=int)
     return render_template(
         "dashboard/roster.html", lab=lab, page=page, status=status, sort=sort, q=request.args.get("q", ""),
+        status_row=done if done in {r.id for r in page.rows} else None,
         reminders=reminder_statuses_for([r.id for r in page.rows], lab.timezone), form=RosterActionForm(),
         statuses=list(RegistrationStatus), sorts=list(SORTS), now=utcnow(),
     )
@@ -81,7 +83,9 @@ def _act(lab_id: int, registration_id: int, action: Callable[[int, int], str]) -
             flash(action(lab.id, registration_id), "success")
         except (RegistrationError, CertificateNotAvailable) as error:
             flash(str(error), "error")
-    return redirect(url_for("dashboard.roster", lab_id=lab.id, **_roster_args()) + f"#r{registration_id}")
+    # `done` puts the outcome beside the person's row (a status line that takes focus), not at the top of a long page.
+    return redirect(url_for("dashboard.roster", lab_id=lab.id, **_roster_args(), done=registration_id)
+                    + f"#r{registration_id}-status")
 
 
 @bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/check-in")
@@ -90,8 +94,8 @@ def check_in(lab_id: int, registration_id: int) -> Response:
     is_here = request.form.get("undo") != "1"
 
     def action(lid: int, rid: int) -> str:
-        set_checked_in(lab_session_id=lid, registration_id=rid, is_checked_in=is_here, now=utcnow())
-        return "Checked in." if is_here else "Check-in undone."
+        person = set_checked_in(lab_session_id=lid, registration_id=rid, is_checked_in=is_here, now=utcnow())
+        return f"{person.full_name} is checked in." if is_here else f"Check-in undone for {person.full_name}."
     return _act(lab_id, registration_id, action)
 
 

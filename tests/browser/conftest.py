@@ -3,7 +3,7 @@
 - `live_server`: the test's `app` served by werkzeug in a background thread (SQLite file, CSRF on,
   a fixed clock). `live_server.deliver_mail()` runs the worker's delivery instead of sleeping.
 - `browser`: one headless Debian Chromium per test session (never a downloaded browser).
-- `open_page(width=..., bypass_csp=...)`: a fresh context + page aimed at the live server.
+- `open_page(width=..., bypass_csp=..., javascript=...)`: a fresh context + page aimed at the live server.
 - `browser_page`: `open_page()` at desktop width.
 
 Without Chromium (or without the npm tools) these tests skip with a one-line reason;
@@ -117,13 +117,14 @@ class PageProblems:
 
 @pytest.fixture
 def open_page(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., Any]]:
-    """Open a new browser context and page on the live server: `open_page(width=390, bypass_csp=False)`."""
+    """A new browser context and page on the live server: `open_page(width=390, bypass_csp=False, javascript=True)`."""
     contexts = []
 
-    def _open(*, width: int = DESKTOP["width"], height: int | None = None, bypass_csp: bool = False) -> Any:
+    def _open(*, width: int = DESKTOP["width"], height: int | None = None, bypass_csp: bool = False,
+              javascript: bool = True) -> Any:
         viewport = {"width": width, "height": height or (PHONE if width <= PHONE["width"] else DESKTOP)["height"]}
         context = browser.new_context(
-            base_url=live_server.url, viewport=viewport, bypass_csp=bypass_csp,
+            base_url=live_server.url, viewport=viewport, bypass_csp=bypass_csp, java_script_enabled=javascript,
             locale="en-US", timezone_id="America/New_York", reduced_motion="reduce",
         )
         context.set_default_timeout(5000)
@@ -183,4 +184,52 @@ def demo_site(app: Flask) -> DemoSite:
         full_slug=full.slug,
         confirmed_token=manage_token(first(RegistrationStatus.CONFIRMED)),
         waitlisted_token=manage_token(first(RegistrationStatus.WAITLISTED)),
+    )
+
+
+@dataclass
+class DashboardSite:
+    """`demo load` plus what the dashboard pages need: IDs to open, a sent message, a failed email, a reset link."""
+
+    demo: DemoSite
+    full_id: int
+    open_id: int
+    component_id: int
+    message_id: int
+    reset_token: str
+
+
+@pytest.fixture
+def dashboard_site(app: Flask, demo_site: DemoSite) -> DashboardSite:
+    """The demo site with a message sent to the full session, one email failed, and a live password-reset link."""
+    from sqlalchemy import select
+
+    from labapp.accounts.services import find_user_by_email, make_reset_token
+    from labapp.db import db
+    from labapp.mail.models import OutboxMessage, OutboxStatus
+    from labapp.messages.models import MessageAudience
+    from labapp.messages.services import send_attendee_message
+    from labapp.protocol.services import list_components
+    from labapp.sessions.models import LabSession
+    from tests.browser.tools import NOW
+
+    def session_id(slug: str) -> int:
+        return db.session.scalars(select(LabSession.id).where(LabSession.slug == slug)).one()
+
+    admin = find_user_by_email("admin@example.org")
+    full_id = session_id(demo_site.full_slug)
+    message = send_attendee_message(
+        lab_session_id=full_id, audience=MessageAudience.CONFIRMED, subject="Room change",
+        body="We meet in Room 210 this time.\n\nThe entrance is on Broadway.", sent_by_id=admin.id,
+        sender_name=admin.name, now=NOW,
+    )
+    # One email the mail server refused for good, so the outbox page has a failure (and its Retry button) to show.
+    refused = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    refused.status, refused.failed_at, refused.attempts = OutboxStatus.FAILED, NOW, 1
+    refused.last_error = "550 5.1.1 <maya.robinson@example.edu>: Recipient address rejected"
+    db.session.commit()
+    return DashboardSite(
+        demo=demo_site, full_id=full_id, open_id=session_id(demo_site.open_slug),
+        component_id=list_components()[0].id, message_id=message.id,
+        reset_token=make_reset_token(find_user_by_email("facilitator@example.org"), now=NOW),
     )

@@ -25,7 +25,7 @@ def test_preview_shows_count_and_first_names_and_sends_nothing(signed_in, lab):
 def test_sending_queues_one_email_per_person_and_keeps_a_record(signed_in, lab, smtp):
     people = [make_registration(lab) for _ in range(3)]
     waiting = make_registration(lab)
-    deliver_pending(now=now_utc())  # the confirmations
+    deliver_pending(now=now_utc() + timedelta(seconds=1))  # the confirmations
     smtp.messages.clear()
     response = signed_in.post(f"/dashboard/sessions/{lab.id}/messages/new", data={**MESSAGE, "step": "send"})
     assert response.status_code == 302
@@ -84,7 +84,7 @@ def _session_that_happened(facilitator, app):
 def test_materials_go_only_to_those_who_came_and_the_catch_up_note_only_to_the_absent(signed_in, facilitator,
                                                                                       app, smtp):
     lab, came, absent, waiting = _session_that_happened(facilitator, app)
-    deliver_pending(now=now_utc())
+    deliver_pending(now=now_utc() + timedelta(seconds=1))
     smtp.messages.clear()
     url = f"/dashboard/sessions/{lab.id}/messages/new"
     preview = signed_in.post(url, data={"audience": "attended", "subject": "Slides", "body": "Here are the slides.",

@@ -13,7 +13,7 @@ from tests.helpers import login, outbox
 def test_a_failed_email_shows_its_error_and_retry_sends_it(client, smtp):
     make_registration(make_lab_session(), email="bounce@example.edu")
     smtp.reply_with("550 5.1.1 mailbox unavailable")
-    deliver_pending(now=now_utc())
+    deliver_pending(now=now_utc() + timedelta(seconds=1))
     failed = outbox()[0]
     assert failed.status == OutboxStatus.FAILED
     login(client, make_admin())

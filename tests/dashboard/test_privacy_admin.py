@@ -25,7 +25,7 @@ def test_admin_erases_a_person_after_seeing_how_many_registrations_match(client,
     person = make_registration(lab, full_name="Quentin Marsh", email=EMAIL)
     waiting = make_registration(lab, full_name="Wanda Waiting")
     elsewhere = make_registration(make_lab_session(), full_name="Quentin Marsh", email=EMAIL.lower())
-    deliver_pending(now=now_utc())
+    deliver_pending(now=now_utc() + timedelta(seconds=1))
     smtp.messages.clear()
     login(client, admin)
 

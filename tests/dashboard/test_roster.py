@@ -222,3 +222,25 @@ def test_room_page_groups_pre_work_answers_by_question(signed_in, lab):
     assert page.count(prompts[0]["text"]) == 1
     first, second = page.index(prompts[0]["text"]), page.index(prompts[1]["text"])
     assert first < page.index("My newcomers") < page.index("Attendance of") < second < page.index("Home visits")
+
+
+def test_check_in_outcome_is_announced_in_the_persons_row_not_at_the_top(signed_in, lab):
+    person = make_registration(lab, full_name="Ana Alvarez")
+    response = signed_in.post(f"/dashboard/sessions/{lab.id}/registrations/{person.id}/check-in")
+    assert response.headers["Location"].endswith(f"done={person.id}#r{person.id}-status")
+    page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    row = page[page.index(f'id="r{person.id}"'):]
+    assert f'id="r{person.id}-status" role="status" tabindex="-1"' in row
+    assert row.index("Ana Alvarez is checked in.") < row.index("✓ Here — undo")
+    assert 'class="flashes"' not in page
+    assert "is checked in." not in signed_in.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_outcome_for_someone_who_left_the_tab_shows_at_the_top(signed_in, lab):
+    for _ in range(3):
+        make_registration(lab)
+    waiting = make_registration(lab)
+    page = signed_in.post(f"/dashboard/sessions/{lab.id}/registrations/{waiting.id}/promote?tab=waitlisted",
+                          follow_redirects=True).get_data(as_text=True)
+    assert 'class="flashes" role="status"' in page and "has a seat and is being emailed" in page
+    assert f'id="r{waiting.id}-status"' not in page
