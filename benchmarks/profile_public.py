@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
     if "--profile" in argv:
         profile = cProfile.Profile()
         profile.runcall(lambda: [register() for _ in range(count)])
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats(*(a[len("--sort="):] for a in argv if a.startswith("--sort=")) or ["cumulative"]).print_stats(int(next((a[len("--lines="):] for a in argv if a.startswith("--lines=")), "40")))
     return 0
 
 

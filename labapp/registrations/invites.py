@@ -1,11 +1,13 @@
 """A registration's calendar entry: the invite in its emails, the .ics download, the add-to-calendar links.
 
-The UID comes from the registration (`registration-<id>@<BASE_URL host>`), so the confirmation,
-every later update and the cancellation all change the same entry in the person's calendar.
+The UID comes from the registration (`registration-<key>@<BASE_URL host>`, the key derived from its
+token salt), so the confirmation, every later update and the cancellation all change the same entry
+in the person's calendar.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,8 +37,14 @@ INVITE_METHODS = {
 
 
 def registration_uid(registration: Registration) -> str:
-    """The calendar UID of this person's entry, the same in every invite, update and cancellation."""
-    return f"registration-{registration.id}@{uid_domain(current_app.config['BASE_URL'])}"
+    """The calendar UID of this person's entry, the same in every invite, update and cancellation.
+
+    Derived from the per-row salt rather than the row id, so the confirmation can be rendered
+    before the registration is inserted (outside the session's row lock: see register). A hash,
+    so the UID (which the person's calendar may share) reveals nothing about their manage link.
+    """
+    key = hashlib.sha256(f"calendar-uid:{registration.token_salt}".encode()).hexdigest()[:32]
+    return f"registration-{key}@{uid_domain(current_app.config['BASE_URL'])}"
 
 
 def shows_join_link(registration: Registration) -> bool:

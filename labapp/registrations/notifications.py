@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from markupsafe import escape
 from sqlalchemy import select
 
 from labapp.db import db
@@ -33,11 +35,56 @@ TEMPLATES = {
 }
 
 
-def queue_registration_email(
-    registration: Registration, *, kind: str, now: datetime, **extra: Any
-) -> OutboxMessage:
-    """Render the email of `kind` for this person and add it to the outbox.
+# Stands in for a value only known once the session is locked (the place in line): the email is
+# rendered before the lock with this marker, which `PreparedEmail.fill` then replaces. Braces and
+# letters pass through HTML escaping unchanged, so the marker reads the same in every part.
+PLACE_IN_LINE = "{place-in-line}"
 
+
+@dataclass(frozen=True)
+class PreparedEmail:
+    """An email rendered for one person and not yet in the outbox (see register)."""
+
+    kind: str
+    to_address: str
+    to_name: str
+    subject: str
+    text_body: str
+    html_body: str
+    calendar_ics: str | None
+    reply_to: str | None
+
+    def fill(self, marker: str, value: object) -> PreparedEmail:
+        """The same email with every `marker` replaced by `value`."""
+        text = str(value)
+        return replace(
+            self,
+            subject=self.subject.replace(marker, text),
+            text_body=self.text_body.replace(marker, text),
+            html_body=self.html_body.replace(marker, escape(text)),
+        )
+
+    def queue(self, *, registration_id: int | None, now: datetime) -> OutboxMessage:
+        """Add the email to the outbox in the caller's transaction."""
+        return queue_email(
+            to_address=self.to_address,
+            to_name=self.to_name,
+            subject=self.subject,
+            text_body=self.text_body,
+            html_body=self.html_body,
+            kind=f"registration_{self.kind}",
+            now=now,
+            calendar_ics=self.calendar_ics,
+            reply_to=self.reply_to,
+            registration_id=registration_id,
+        )
+
+
+def prepare_registration_email(registration: Registration, *, kind: str, now: datetime, **extra: Any) -> PreparedEmail:
+    """Render the email of `kind` for this person, without touching the database.
+
+    Works for a registration not yet flushed (no id): register renders before it takes the
+    session's row lock, so the lock is held only for the seat check and the inserts.
     Confirmations, promotions and session updates carry a calendar invite (REQUEST), cancellations
     its removal (CANCEL), with the same UID: see registrations/invites.py INVITE_METHODS.
     """
@@ -54,19 +101,25 @@ def queue_registration_email(
         **extra,
     }
     subject, text_body, html_body = render_email(TEMPLATES[kind], **context)
-    return queue_email(
+    return PreparedEmail(
+        kind=kind,
         to_address=registration.email,
         to_name=registration.full_name,
         subject=subject,
         text_body=text_body,
         html_body=html_body,
-        kind=f"registration_{kind}",
-        now=now,
         calendar_ics=invite_for_email(registration, kind=kind, now=now),
         # A session's own reply-to (set by its facilitator) wins over the site-wide MAIL_REPLY_TO.
         reply_to=lab.reply_to or current_app.config.get("MAIL_REPLY_TO"),
-        registration_id=registration.id,
     )
+
+
+def queue_registration_email(
+    registration: Registration, *, kind: str, now: datetime, **extra: Any
+) -> OutboxMessage:
+    """Render the email of `kind` for this person and add it to the outbox (caller's transaction)."""
+    prepared = prepare_registration_email(registration, kind=kind, now=now, **extra)
+    return prepared.queue(registration_id=registration.id, now=now)
 
 
 def _registrations_of(lab_id: int, statuses: tuple[RegistrationStatus, ...]) -> list[Registration]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from labapp.db import db, unit_of_work
 from labapp.registrations.errors import (
@@ -20,9 +23,14 @@ from labapp.registrations.errors import (
 )
 from labapp.registrations.links import MANAGE_PURPOSE
 from labapp.registrations.models import FOCUS_POPULATIONS, EducatorRole, Registration, RegistrationStatus
-from labapp.registrations.notifications import queue_registration_email
+from labapp.registrations.notifications import (
+    PLACE_IN_LINE,
+    PreparedEmail,
+    prepare_registration_email,
+    queue_registration_email,
+)
 from labapp.sessions.models import LabSession
-from labapp.sessions.services import lock_lab_session
+from labapp.sessions.services import SessionNotFound, lock_lab_session
 from labapp.tokens import derive_token, hash_token, new_salt
 
 
@@ -106,34 +114,73 @@ def confirmed_count(lab_session_id: int) -> int:
 
 @dataclass(frozen=True)
 class SeatCheck:
-    """What registering needs to know about a session, read in one statement under its row lock."""
+    """What registering needs to know about a session's seats, read in one statement."""
 
     existing_id: int | None  # the person's confirmed or waitlisted registration, if any
     confirmed: int
     waitlisted: int
 
 
-def check_seats(lab_session_id: int, email_key: str) -> SeatCheck:
-    """The person's active registration, seats taken and people waiting (call under the session lock).
+def _seat_subqueries(lab_session_id: Any) -> tuple[Any, Any, Any]:
+    """The person's active registration, seats taken and people waiting, as scalar subqueries.
 
-    One round trip instead of three: each of the three sub-selects uses its own index
-    (the partial unique index on email_key, and (lab_session_id, status, id) for the counts).
+    `lab_session_id` is a bound parameter, or the LabSession.id column to correlate with an outer
+    query; the email key is the parameter `email_key`. Each uses its own index: the partial
+    unique index on email_key, and (lab_session_id, status, id) for the counts.
+    """
+    in_session = Registration.lab_session_id == lab_session_id
+
+    def count(status: RegistrationStatus) -> Any:
+        return select(func.count()).where(in_session, Registration.status == status).scalar_subquery()
+
+    existing = select(Registration.id).where(
+        in_session,
+        Registration.email_key == bindparam("email_key"),
+        Registration.status != RegistrationStatus.CANCELLED,
+    ).scalar_subquery()
+    return existing, count(RegistrationStatus.CONFIRMED), count(RegistrationStatus.WAITLISTED)
+
+
+# The two statements below are built once (on first use, when every model is mapped): registering
+# runs them for every person, and building a statement costs more Python time than PostgreSQL
+# takes to answer it.
+@cache
+def _seats_statement() -> Select[Any]:
+    return select(*_seat_subqueries(bindparam("lab_session_id")))
+
+
+@cache
+def _preview_statement(by: str) -> Select[Any]:
+    column = LabSession.slug if by == "slug" else LabSession.id
+    return (
+        select(LabSession, *_seat_subqueries(LabSession.id))
+        .where(column == bindparam("key"))
+        .options(lazyload(LabSession.facilitators))
+    )
+
+
+def check_seats(lab_session_id: int, email_key: str) -> SeatCheck:
+    """The seats as they are now: call under the session lock to rely on them.
+
     It must run as its own statement after the lock is granted, never inside the locking
     SELECT: on PostgreSQL a statement sees the rows committed when it started, so counts taken
     while waiting for the lock would miss the seat the previous holder just took.
     """
-    in_session = Registration.lab_session_id == lab_session_id
-
-    def count(status: RegistrationStatus):  # noqa: ANN202 - a scalar subquery
-        return select(func.count()).where(in_session, Registration.status == status).scalar_subquery()
-
-    existing = select(Registration.id).where(
-        in_session, Registration.email_key == email_key, Registration.status != RegistrationStatus.CANCELLED
-    ).scalar_subquery()
-    row = db.session.execute(
-        select(existing, count(RegistrationStatus.CONFIRMED), count(RegistrationStatus.WAITLISTED))
-    ).one()
+    row = db.session.execute(_seats_statement(), {"lab_session_id": lab_session_id, "email_key": email_key}).one()
     return SeatCheck(existing_id=row[0], confirmed=row[1] or 0, waitlisted=row[2] or 0)
+
+
+def preview_seats(*, email_key: str, lab_session_id: int | None = None, slug: str | None = None
+                  ) -> tuple[LabSession, SeatCheck]:
+    """The session (not locked) with its seats as they stand: a forecast the locked check confirms.
+
+    One statement, so looking the session up by its slug and forecasting cost the same as the lookup.
+    """
+    by, key = ("slug", slug) if slug is not None else ("id", lab_session_id)
+    row = db.session.execute(_preview_statement(by), {"key": key, "email_key": email_key}).one_or_none()
+    if row is None:
+        raise SessionNotFound(key)
+    return row[0], SeatCheck(existing_id=row[1], confirmed=row[2] or 0, waitlisted=row[3] or 0)
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -150,18 +197,31 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def register(*, lab_session_id: int, details: RegistrationDetails, now: datetime) -> RegistrationResult:
+def register(
+    *, details: RegistrationDetails, now: datetime, lab_session_id: int | None = None, slug: str | None = None
+) -> RegistrationResult:
     """Give the person a seat, or a waitlist place when full; never two registrations per email.
 
-    The seat check and the insert run under the session's row lock, so
-    concurrent requests for the last seat take turns and none overbooks.
-    A repeat registration changes nothing and re-sends the person's link.
+    The session is named by id or by slug (SessionNotFound when there is none). The seat check and
+    the insert run under the session's row lock, so concurrent requests for the last seat take
+    turns and none overbooks. A repeat registration changes nothing and re-sends the person's link.
+
+    Everyone registering for a popular session queues on that one lock, so the work done while
+    holding it is kept to the check and the inserts: the row and its email are built beforehand
+    from a forecast (the seats as they stood a moment earlier), and rebuilt under the lock only
+    when the forecast turned out wrong (the last seat went meanwhile, or the session was edited).
     """
     email, email_key = normalise_email(details.email)
     details = _clean(details)
     try:
         with unit_of_work():
-            lab = lock_lab_session(lab_session_id)
+            lab, forecast = preview_seats(email_key=email_key, lab_session_id=lab_session_id, slug=slug)
+            draft: _Draft | None = None
+            if forecast.existing_id is None and lab.is_open_for_registration(now):
+                draft = _Draft.build(lab, email=email, email_key=email_key, details=details,
+                                     has_seat=forecast.confirmed < lab.capacity, now=now)
+            forecast_version = _version(lab)
+            lab = lock_lab_session(lab.id)
             if not lab.is_open_for_registration(now):
                 raise RegistrationClosed(closed_reason(lab, now))
             seats = check_seats(lab.id, email_key)
@@ -171,44 +231,71 @@ def register(*, lab_session_id: int, details: RegistrationDetails, now: datetime
                 queue_registration_email(existing, kind="manage_link", now=now)
                 return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
             has_seat = seats.confirmed < lab.capacity
-            salt = new_salt()
-            token = derive_token(MANAGE_PURPOSE, salt)
-            registration = Registration(
-                lab_session=lab,
-                email=email,
-                email_key=email_key,
-                full_name=details.full_name,
-                role=details.role,
-                organisation=details.organisation,
-                focus_populations=details.focus_populations,
-                accommodations=details.accommodations,
-                hopes=details.hopes,
-                prework_answers={},
-                status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
-                token_salt=salt,
-                token_hash=hash_token(token),
-                consented_at=now,
-                registered_at=now,
-                confirmed_at=now if has_seat else None,
-                waitlisted_at=None if has_seat else now,
-                updated_at=now,
-            )
+            if draft is None or draft.has_seat != has_seat or _version(lab) != forecast_version:
+                draft = _Draft.build(lab, email=email, email_key=email_key, details=details, has_seat=has_seat,
+                                     now=now, salt=draft.registration.token_salt if draft else None)
+            registration = draft.registration
             db.session.add(registration)
             db.session.flush()
-            queue_registration_email(
-                registration,
-                kind="confirmed" if has_seat else "waitlisted",
-                now=now,
+            email_message = draft.email
+            if not has_seat:
                 # Under the lock every earlier waitlisted person has a smaller id: this one is last in line.
-                position=None if has_seat else seats.waitlisted + 1,
-            )
+                email_message = email_message.fill(PLACE_IN_LINE, seats.waitlisted + 1)
+            email_message.queue(registration_id=registration.id, now=now)
     except IntegrityError:
         # A double submit raced past the check; the unique index kept one row.
-        existing = active_registration_for(lab_session_id, email_key)
+        existing = active_registration_for(lab_session_id or lab.id, email_key)
         if existing is None:
             raise
         return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
-    return RegistrationResult(registration, Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED, token)
+    return RegistrationResult(registration, Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED, draft.token)
+
+
+def _version(lab: LabSession) -> tuple[object, ...]:
+    """What a registration email shows of its session changes only with these (every edit stamps updated_at)."""
+    return lab.updated_at, lab.sequence, lab.status
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A registration not yet added to the database, with its manage token and rendered email."""
+
+    registration: Registration
+    token: str
+    has_seat: bool
+    email: PreparedEmail
+
+    @classmethod
+    def build(cls, lab: LabSession, *, email: str, email_key: str, details: RegistrationDetails, has_seat: bool,
+              now: datetime, salt: str | None = None) -> _Draft:
+        salt = salt or new_salt()
+        token = derive_token(MANAGE_PURPOSE, salt)
+        registration = Registration(
+            lab_session_id=lab.id,
+            email=email,
+            email_key=email_key,
+            full_name=details.full_name,
+            role=details.role,
+            organisation=details.organisation,
+            focus_populations=details.focus_populations,
+            accommodations=details.accommodations,
+            hopes=details.hopes,
+            prework_answers={},
+            status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
+            token_salt=salt,
+            token_hash=hash_token(token),
+            consented_at=now,
+            registered_at=now,
+            confirmed_at=now if has_seat else None,
+            waitlisted_at=None if has_seat else now,
+            updated_at=now,
+        )
+        # Linked without events: a draft that is thrown away must not linger in lab.registrations.
+        set_committed_value(registration, "lab_session", lab)
+        prepared = prepare_registration_email(
+            registration, kind="confirmed" if has_seat else "waitlisted", now=now, position=PLACE_IN_LINE
+        )
+        return cls(registration=registration, token=token, has_seat=has_seat, email=prepared)
 
 
 def closed_reason(lab: LabSession, now: datetime) -> str:

@@ -29,6 +29,7 @@ from labapp.registrations.services import (
     update_details,
     waitlist_position,
 )
+from labapp.sessions.services import SessionNotFound
 from labapp.sessions.views import public_session_or_404, render_session_page
 
 bp = Blueprint("registrations", __name__)
@@ -64,22 +65,23 @@ def _details(form: DetailsForm, email: str) -> RegistrationDetails:
 def create(slug: str) -> Response | tuple[str, int]:
     """Register for a session: a seat, a waitlist place, or a neutral 'check your email'."""
     now = utcnow()
-    # The POST needs no facilitators: skipping them saves a query on the hottest path.
-    lab = public_session_or_404(slug, with_facilitators=False)
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            result = register(lab_session_id=lab.id, details=_details(form, form.email.data or ""), now=now)
+            # By slug: register finds the session in the statement that forecasts its seats.
+            result = register(slug=slug, details=_details(form, form.email.data or ""), now=now)
+        except SessionNotFound:
+            abort(404)
         except InvalidEmail:
             form.email.errors = [*form.email.errors, "Please enter a valid email address, like name@school.org."]
         except RegistrationClosed as closed:
             form.form_errors.append(str(closed))
         else:
             if result.outcome == Outcome.ALREADY_REGISTERED:
-                # `slug`, not lab.slug: the commit expired `lab`, and reading it would cost a query.
                 return redirect(url_for("registrations.check_email", slug=slug))
             return redirect(url_for("registrations.registered", token=result.token))
-    return render_session_page(lab, form=form, now=now), 400
+    # Drafts are as unknown as a wrong slug, whatever was typed into the form.
+    return render_session_page(public_session_or_404(slug), form=form, now=now), 400
 
 
 @bp.get("/sessions/<slug>/check-your-email")

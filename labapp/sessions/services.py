@@ -6,9 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import lazyload
 
 from labapp.accounts.models import User
@@ -76,6 +77,19 @@ def get_session_by_slug(slug: str, *, with_facilitators: bool = True) -> LabSess
     return lab
 
 
+@cache
+def _lock_statement() -> Select[tuple[LabSession]]:
+    """Built once (on first use, when every model is mapped): every registration runs it."""
+    return (
+        select(LabSession)
+        .where(LabSession.id == bindparam("lab_session_id"))
+        .with_for_update()
+        # Fresh seat-relevant columns, but no second facilitator query: loaded only if someone asks.
+        .options(lazyload(LabSession.facilitators))
+        .execution_options(populate_existing=True)
+    )
+
+
 def lock_lab_session(lab_session_id: int) -> LabSession:
     """Load a session and hold its row lock until the transaction ends.
 
@@ -85,14 +99,7 @@ def lock_lab_session(lab_session_id: int) -> LabSession:
     """
     if not is_postgres():
         db.session.execute(update(LabSession).where(LabSession.id == lab_session_id).values(id=LabSession.id))
-    lab = db.session.scalar(
-        select(LabSession)
-        .where(LabSession.id == lab_session_id)
-        .with_for_update()
-        # Fresh seat-relevant columns, but no second facilitator query: loaded only if someone asks.
-        .options(lazyload(LabSession.facilitators))
-        .execution_options(populate_existing=True)
-    )
+    lab = db.session.scalar(_lock_statement(), {"lab_session_id": lab_session_id})
     if lab is None:
         raise SessionNotFound(lab_session_id)
     return lab

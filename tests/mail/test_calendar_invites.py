@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from labapp.db import db, unit_of_work
 from labapp.mail.deliver import deliver_pending
-from labapp.registrations.links import manage_url
+from labapp.registrations.invites import registration_uid
+from labapp.registrations.links import manage_token, manage_url
 from labapp.registrations.services import cancel_registration
 from labapp.sessions.models import LabSession, SessionFormat
 from tests.factories import make_lab_session, make_registration, now_utc
@@ -44,7 +46,10 @@ def test_invite_has_stamp_summary_organizer_links_and_join_url_for_a_confirmed_p
     registration = make_registration(lab, now=now, email="conf@example.edu", full_name="Conf Person")
     deliver_pending(now=now)
     event = _event(smtp.to("conf@example.edu")[0])
-    assert str(event["UID"]) == f"registration-{registration.id}@labapp.test"
+    # One entry per person, named without the row id or anything that leads to their manage link.
+    assert str(event["UID"]) == registration_uid(registration)
+    assert re.fullmatch(r"registration-[0-9a-f]{32}@labapp\.test", str(event["UID"]))
+    assert manage_token(registration) not in str(event["UID"])
     assert event.DTSTAMP == now
     assert str(event["SUMMARY"]) == "Families as Partners"
     assert str(event["ORGANIZER"]) == "mailto:labs@labapp.test"

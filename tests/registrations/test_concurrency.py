@@ -11,6 +11,7 @@ from labapp.db import db
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.services import register
 from tests.factories import details, make_lab_session, now_utc
+from tests.helpers import outbox
 
 
 def test_fifty_concurrent_registrations_fill_ten_seats_exactly(app, backend):
@@ -36,6 +37,15 @@ def test_fifty_concurrent_registrations_fill_ten_seats_exactly(app, backend):
     assert len(confirmed) == 10 and len(waitlisted) == 40
     # Seats went to the first ten to get the lock; everyone after them waits, in order.
     assert max(r.id for r in confirmed) < min(r.id for r in waitlisted)
+    # Emails are rendered from a forecast before the lock: under a rush many forecasts are wrong,
+    # and each email must still tell what the lock decided, with the true place in line.
+    emails = {message.registration_id: message for message in outbox()}
+    for row in confirmed:
+        assert emails[row.id].subject.startswith("Confirmed:") and emails[row.id].calendar_ics
+    for place, row in enumerate(waitlisted, start=1):
+        assert emails[row.id].subject.startswith("Waitlist:") and emails[row.id].calendar_ics is None
+        assert f"number {place} in line" in emails[row.id].text_body
+        assert f"number {place} in line" in emails[row.id].html_body
 
 
 def test_concurrent_double_submit_makes_one_registration(app):
