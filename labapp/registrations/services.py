@@ -112,75 +112,37 @@ def confirmed_count(lab_session_id: int) -> int:
     ) or 0
 
 
-@dataclass(frozen=True)
-class SeatCheck:
-    """What registering needs to know about a session's seats, read in one statement."""
+@cache
+def _lookup_statement(by: str) -> Select[Any]:
+    """The session by id or slug, with the id of the person's active registration there (if any).
 
-    existing_id: int | None  # the person's confirmed or waitlisted registration, if any
-    confirmed: int
-    waitlisted: int
-
-
-def _seat_subqueries(lab_session_id: Any) -> tuple[Any, Any, Any]:
-    """The person's active registration, seats taken and people waiting, as scalar subqueries.
-
-    `lab_session_id` is a bound parameter, or the LabSession.id column to correlate with an outer
-    query; the email key is the parameter `email_key`. Each uses its own index: the partial
-    unique index on email_key, and (lab_session_id, status, id) for the counts.
+    Built once (on first use, when every model is mapped): every registration runs it, and
+    building a statement costs more Python time than PostgreSQL takes to answer it.
     """
-    in_session = Registration.lab_session_id == lab_session_id
-
-    def count(status: RegistrationStatus) -> Any:
-        return select(func.count()).where(in_session, Registration.status == status).scalar_subquery()
-
+    column = LabSession.slug if by == "slug" else LabSession.id
     existing = select(Registration.id).where(
-        in_session,
+        Registration.lab_session_id == LabSession.id,
         Registration.email_key == bindparam("email_key"),
         Registration.status != RegistrationStatus.CANCELLED,
-    ).scalar_subquery()
-    return existing, count(RegistrationStatus.CONFIRMED), count(RegistrationStatus.WAITLISTED)
-
-
-# The two statements below are built once (on first use, when every model is mapped): registering
-# runs them for every person, and building a statement costs more Python time than PostgreSQL
-# takes to answer it.
-@cache
-def _seats_statement() -> Select[Any]:
-    return select(*_seat_subqueries(bindparam("lab_session_id")))
-
-
-@cache
-def _preview_statement(by: str) -> Select[Any]:
-    column = LabSession.slug if by == "slug" else LabSession.id
+    ).scalar_subquery()  # the partial unique index on (lab_session_id, email_key)
     return (
-        select(LabSession, *_seat_subqueries(LabSession.id))
+        select(LabSession, existing)
         .where(column == bindparam("key"))
         .options(lazyload(LabSession.facilitators))
     )
 
 
-def check_seats(lab_session_id: int, email_key: str) -> SeatCheck:
-    """The seats as they are now: call under the session lock to rely on them.
+def session_for_registration(*, email_key: str, lab_session_id: int | None = None, slug: str | None = None
+                             ) -> tuple[LabSession, int | None]:
+    """The session (not locked), and the person's confirmed or waitlisted registration id there.
 
-    It must run as its own statement after the lock is granted, never inside the locking
-    SELECT: on PostgreSQL a statement sees the rows committed when it started, so counts taken
-    while waiting for the lock would miss the seat the previous holder just took.
-    """
-    row = db.session.execute(_seats_statement(), {"lab_session_id": lab_session_id, "email_key": email_key}).one()
-    return SeatCheck(existing_id=row[0], confirmed=row[1] or 0, waitlisted=row[2] or 0)
-
-
-def preview_seats(*, email_key: str, lab_session_id: int | None = None, slug: str | None = None
-                  ) -> tuple[LabSession, SeatCheck]:
-    """The session (not locked) with its seats as they stand: a forecast the locked check confirms.
-
-    One statement, so looking the session up by its slug and forecasting cost the same as the lookup.
+    One statement. Its seat counts are a forecast: only the locked row decides (see register).
     """
     by, key = ("slug", slug) if slug is not None else ("id", lab_session_id)
-    row = db.session.execute(_preview_statement(by), {"key": key, "email_key": email_key}).one_or_none()
+    row = db.session.execute(_lookup_statement(by), {"key": key, "email_key": email_key}).one_or_none()
     if row is None:
         raise SessionNotFound(key)
-    return row[0], SeatCheck(existing_id=row[1], confirmed=row[2] or 0, waitlisted=row[3] or 0)
+    return row[0], row[1]
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -202,48 +164,49 @@ def register(
 ) -> RegistrationResult:
     """Give the person a seat, or a waitlist place when full; never two registrations per email.
 
-    The session is named by id or by slug (SessionNotFound when there is none). The seat check and
-    the insert run under the session's row lock, so concurrent requests for the last seat take
+    The session is named by id or by slug (SessionNotFound when there is none). The seat decision
+    and the insert run under the session's row lock, so concurrent requests for the last seat take
     turns and none overbooks. A repeat registration changes nothing and re-sends the person's link.
 
-    Everyone registering for a popular session queues on that one lock, so the work done while
-    holding it is kept to the check and the inserts: the row and its email are built beforehand
-    from a forecast (the seats as they stood a moment earlier), and rebuilt under the lock only
-    when the forecast turned out wrong (the last seat went meanwhile, or the session was edited).
+    Everyone registering for a popular session queues on that one lock, so little happens while
+    holding it: the locked row itself carries the seat counts (kept by the database), and the row
+    and email are built beforehand from a forecast (the counts a moment earlier), then rebuilt
+    under the lock only when the forecast proved wrong (the last seat went, or the session was
+    edited). The place in line is filled in under the lock.
     """
     email, email_key = normalise_email(details.email)
     details = _clean(details)
     try:
         with unit_of_work():
-            lab, forecast = preview_seats(email_key=email_key, lab_session_id=lab_session_id, slug=slug)
-            draft: _Draft | None = None
-            if forecast.existing_id is None and lab.is_open_for_registration(now):
-                draft = _Draft.build(lab, email=email, email_key=email_key, details=details,
-                                     has_seat=forecast.confirmed < lab.capacity, now=now)
+            lab, existing_id = session_for_registration(email_key=email_key, lab_session_id=lab_session_id,
+                                                        slug=slug)
+            if not lab.is_open_for_registration(now):
+                raise RegistrationClosed(closed_reason(lab, now))
+            if existing_id is not None:
+                # No seat changes hands, so no lock. Its session is already in the identity map.
+                existing = db.session.get(Registration, existing_id, options=[lazyload(Registration.lab_session)])
+                queue_registration_email(existing, kind="manage_link", now=now)
+                return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
             forecast_version = _version(lab)
+            draft = _Draft.build(lab, email=email, email_key=email_key, details=details,
+                                 has_seat=lab.confirmed_count < lab.capacity, now=now)
             lab = lock_lab_session(lab.id)
             if not lab.is_open_for_registration(now):
                 raise RegistrationClosed(closed_reason(lab, now))
-            seats = check_seats(lab.id, email_key)
-            if seats.existing_id is not None:
-                # Its session is the one locked above, already in the identity map: no join, no facilitators.
-                existing = db.session.get(Registration, seats.existing_id, options=[lazyload(Registration.lab_session)])
-                queue_registration_email(existing, kind="manage_link", now=now)
-                return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
-            has_seat = seats.confirmed < lab.capacity
-            if draft is None or draft.has_seat != has_seat or _version(lab) != forecast_version:
+            has_seat = lab.confirmed_count < lab.capacity
+            if draft.has_seat != has_seat or _version(lab) != forecast_version:
                 draft = _Draft.build(lab, email=email, email_key=email_key, details=details, has_seat=has_seat,
-                                     now=now, salt=draft.registration.token_salt if draft else None)
+                                     now=now, salt=draft.registration.token_salt)
             registration = draft.registration
             db.session.add(registration)
             db.session.flush()
             email_message = draft.email
             if not has_seat:
-                # Under the lock every earlier waitlisted person has a smaller id: this one is last in line.
-                email_message = email_message.fill(PLACE_IN_LINE, seats.waitlisted + 1)
+                # The count read under the lock: everyone already waiting is ahead of this person.
+                email_message = email_message.fill(PLACE_IN_LINE, lab.waitlisted_count + 1)
             email_message.queue(registration_id=registration.id, now=now)
     except IntegrityError:
-        # A double submit raced past the check; the unique index kept one row.
+        # The same person registering twice at once: the unique index kept one row.
         existing = active_registration_for(lab_session_id or lab.id, email_key)
         if existing is None:
             raise

@@ -72,6 +72,12 @@ class LabSession(db.Model):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
+    # Seats taken and people waiting, kept by the database (triggers on registrations, migration
+    # 0007) so registering reads them from the locked row instead of counting rows. The app never
+    # writes them, and an object loaded before a change in the same transaction holds old values:
+    # rely on them only as read by lock_lab_session.
+    confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    waitlisted_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     facilitators: Mapped[list[User]] = relationship(secondary=session_facilitators, lazy="selectin")
     registrations: Mapped[list[Registration]] = relationship(back_populates="lab_session", lazy="raise_on_sql")

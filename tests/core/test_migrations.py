@@ -19,12 +19,17 @@ def _fresh_app(backend, tmp_path, database_urls):
     return create_app("testing", SQLALCHEMY_DATABASE_URI=url)
 
 
+def _empty_schema(backend):  # noqa: ANN001, ANN202
+    """PostgreSQL's shared test database back to no tables (a SQLite file here starts empty)."""
+    if backend == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+
+
 def test_empty_database_upgrades_to_head_and_back_down(backend, tmp_path, database_urls):
     app = _fresh_app(backend, tmp_path, database_urls)
     with app.app_context():
-        if backend == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        _empty_schema(backend)
         upgrade()
         assert "registrations" in inspect(db.engine).get_table_names()
         with db.engine.connect() as connection:
@@ -32,5 +37,29 @@ def test_empty_database_upgrades_to_head_and_back_down(backend, tmp_path, databa
         assert diff == [], f"models and migrations disagree: {diff}"
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        db.engine.dispose()
+
+
+def test_upgrading_counts_the_seats_already_taken(backend, tmp_path, database_urls):
+    from labapp.sessions.models import LabSession
+    from tests.factories import make_lab_session, make_registration
+
+    app = _fresh_app(backend, tmp_path, database_urls)
+    with app.app_context():
+        _empty_schema(backend)
+        upgrade()
+        lab = make_lab_session(capacity=2)
+        for _ in range(3):
+            make_registration(lab)
+        lab_id = lab.id
+        db.session.remove()
+        downgrade(revision="0006")  # no counts on the session row any more
+        upgrade()  # 0007 counts what is there
+        assert db.session.get(LabSession, lab_id).confirmed_count == 2
+        assert db.session.get(LabSession, lab_id).waitlisted_count == 1
+        db.session.remove()
+        # Leave the shared test database as the other tests expect it: empty, at head.
+        _empty_schema(backend)
         upgrade()
         db.engine.dispose()

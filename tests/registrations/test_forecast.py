@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from labapp.db import db
 from labapp.registrations import services
-from labapp.registrations.services import Outcome, SeatCheck, register
+from labapp.registrations.services import Outcome, register
 from labapp.sessions.models import LabSession
 from tests.factories import details, make_lab_session, make_registration, now_utc
 from tests.helpers import outbox
@@ -16,19 +17,21 @@ from tests.helpers import outbox
 
 def _forecast_from_a_moment_ago(monkeypatch, *, change=None, confirmed=None):  # noqa: ANN001, ANN202
     """Make the forecast stale the way a rush does: the real one, then the world moves on."""
-    real_preview = services.preview_seats
+    real_lookup = services.session_for_registration
 
-    def preview(**kwargs):  # noqa: ANN003, ANN202
-        lab, seats = real_preview(**kwargs)
+    def lookup(**kwargs):  # noqa: ANN003, ANN202
+        lab, existing_id = real_lookup(**kwargs)
         if change:
             # Another request commits an edit between the forecast and the lock.
             with db.engine.begin() as other:
                 other.execute(update(LabSession).where(LabSession.id == lab.id).values(**change))
         if confirmed is not None:
-            seats = SeatCheck(existing_id=seats.existing_id, confirmed=confirmed, waitlisted=0)
-        return lab, seats
+            # As if read before other people's registrations (or cancellations) committed.
+            set_committed_value(lab, "confirmed_count", confirmed)
+            set_committed_value(lab, "waitlisted_count", 0)
+        return lab, existing_id
 
-    monkeypatch.setattr(services, "preview_seats", preview)
+    monkeypatch.setattr(services, "session_for_registration", lookup)
 
 
 def test_when_the_last_seat_went_after_the_forecast_the_person_is_told_they_wait(app, monkeypatch):
