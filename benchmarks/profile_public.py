@@ -2,7 +2,8 @@
 
 `.venv/bin/python -m benchmarks.profile_public [N] [--profile]` on BENCH_DATABASE_URL (emptied first).
 No HTTP server: Flask's test client, so the figures are the app's own work, free of gunicorn and the
-load generator. `--profile` adds a cProfile of N registrations, sorted by cumulative time.
+load generator. `--profile` adds a cProfile of N registrations, sorted by cumulative time
+(`--sort=tottime` and `--lines=80` change the order and length).
 Not a `bench_*` module, so `make bench` does not run it.
 """
 
@@ -67,7 +68,9 @@ def main(argv: list[str]) -> int:
     if "--profile" in argv:
         profile = cProfile.Profile()
         profile.runcall(lambda: [register() for _ in range(count)])
-        pstats.Stats(profile).sort_stats(*(a[len("--sort="):] for a in argv if a.startswith("--sort=")) or ["cumulative"]).print_stats(int(next((a[len("--lines="):] for a in argv if a.startswith("--lines=")), "40")))
+        sort = next((a.removeprefix("--sort=") for a in argv if a.startswith("--sort=")), "cumulative")
+        lines = int(next((a.removeprefix("--lines=") for a in argv if a.startswith("--lines=")), "40"))
+        pstats.Stats(profile).sort_stats(sort).print_stats(lines)
     return 0
 
 

@@ -180,6 +180,7 @@ def register(
         with unit_of_work():
             lab, existing_id = session_for_registration(email_key=email_key, lab_session_id=lab_session_id,
                                                         slug=slug)
+            lab_session_id = lab.id
             if not lab.is_open_for_registration(now):
                 raise RegistrationClosed(closed_reason(lab, now))
             if existing_id is not None:
@@ -207,7 +208,7 @@ def register(
             email_message.queue(registration_id=registration.id, now=now)
     except IntegrityError:
         # The same person registering twice at once: the unique index kept one row.
-        existing = active_registration_for(lab_session_id or lab.id, email_key)
+        existing = active_registration_for(lab_session_id, email_key)
         if existing is None:
             raise
         return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)

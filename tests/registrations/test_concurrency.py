@@ -48,14 +48,16 @@ def test_fifty_concurrent_registrations_fill_ten_seats_exactly(app, backend):
         assert f"number {place} in line" in emails[row.id].html_body
 
 
-def test_concurrent_double_submit_makes_one_registration(app):
-    lab_id = make_lab_session(capacity=10).id
+@pytest.mark.parametrize("named_by", ["id", "slug"])
+def test_concurrent_double_submit_makes_one_registration(app, named_by):
+    lab = make_lab_session(capacity=10)
+    session = {"lab_session_id": lab.id} if named_by == "id" else {"slug": lab.slug}
     person = details(email="double@example.org")
 
     def attempt(_):
         with app.app_context():
             try:
-                return register(lab_session_id=lab_id, details=person, now=now_utc()).registration.id
+                return register(**session, details=person, now=now_utc()).registration.id
             finally:
                 db.session.remove()
 
