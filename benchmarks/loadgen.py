@@ -47,7 +47,11 @@ class Response:
 
 
 async def fetch(port: int, request: Request, timeout: float = 10.0) -> Response:
-    """One request on a new loopback connection; the whole response."""
+    """One request on a new loopback connection; the whole response.
+
+    The answer is complete when Content-Length bytes of body have arrived, as a browser or nginx
+    sees it; the connection is closed then, without waiting for the server's own close.
+    """
     method, path, headers, body = request
     reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
     try:
@@ -56,12 +60,14 @@ async def fetch(port: int, request: Request, timeout: float = 10.0) -> Response:
         if body or method == "POST":
             lines.append(f"Content-Length: {len(body)}")
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
-        raw = await asyncio.wait_for(reader.read(), timeout)
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
+        status_line, *header_lines = head[:-4].decode("latin-1").split("\r\n")
+        parsed = [tuple(part.strip() for part in line.split(":", 1)) for line in header_lines if ":" in line]
+        length = next((int(value) for key, value in parsed if key.lower() == "content-length"), None)
+        read = reader.readexactly(length) if length is not None else reader.read()
+        payload = await asyncio.wait_for(read, timeout)
     finally:
         writer.close()
-    head, _, payload = raw.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    parsed = [tuple(part.strip() for part in line.split(":", 1)) for line in header_lines if ":" in line]
     return Response(int(status_line.split()[1]), parsed, payload)  # type: ignore[arg-type]
 
 
@@ -89,7 +95,7 @@ async def _run(port: int, make_request: Callable[[int, int], Request], clients: 
             t0 = time.perf_counter()
             try:
                 response = await fetch(port, request)
-            except (TimeoutError, OSError, ValueError, IndexError):
+            except (TimeoutError, OSError, ValueError, IndexError, EOFError, asyncio.LimitOverrunError):
                 result.errors += 1
                 continue
             t1 = time.perf_counter()
