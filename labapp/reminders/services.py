@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
@@ -270,6 +270,39 @@ def _withdraw_stale_reminders(*, now: datetime, registration_id: int | None = No
         query.values(status=OutboxStatus.FAILED, failed_at=now, claimed_until=None, last_error=WITHDRAWN_ERROR)
         .execution_options(synchronize_session=False)
     )
+
+
+RESCHEDULED_ERROR = "Not sent: the session moved, and this reminder named the old time."
+
+
+def reschedule_reminders(lab: LabSession, *, now: datetime) -> int:
+    """The session has a new start: reminders sent for the old one are due again (caller's transaction).
+
+    A delivery record is what stops a reminder from going twice, so for each reminder whose moment
+    for the new time is still ahead, the record is dropped and the worker sends it at that moment.
+    Reminders still waiting in the outbox name the old time: they are withdrawn, and their records
+    dropped too, so the next pass sends one with the new time if it is due. A reminder whose new
+    moment has passed and that went out already stays sent (the `Updated:` email gives the new
+    time). Returns how many records were dropped.
+    """
+    in_session = select(Registration.id).where(Registration.lab_session_id == lab.id)
+    deliveries = list(db.session.execute(
+        select(ReminderDelivery.id, ReminderDelivery.offset_seconds, OutboxMessage.id, OutboxMessage.status)
+        .outerjoin(OutboxMessage, OutboxMessage.id == ReminderDelivery.outbox_message_id)
+        .where(ReminderDelivery.registration_id.in_(in_session))
+    ))
+    waiting = [message_id for _, _, message_id, status in deliveries if status == OutboxStatus.PENDING]
+    forget = [delivery_id for delivery_id, offset_seconds, _, status in deliveries
+              if status == OutboxStatus.PENDING or lab.starts_at - timedelta(seconds=offset_seconds) > now]
+    if waiting:
+        db.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(waiting), OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.FAILED, failed_at=now, claimed_until=None, last_error=RESCHEDULED_ERROR)
+            .execution_options(synchronize_session=False)
+        )
+    if forget:
+        db.session.execute(delete(ReminderDelivery).where(ReminderDelivery.id.in_(forget)))
+    return len(forget)
 
 
 def find_by_stop_token(*, registration_id: int, token: str) -> Registration:

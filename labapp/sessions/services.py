@@ -280,11 +280,14 @@ def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetim
                    facilitators: list[User] | None = None) -> LabSession:
     """Save a session's new fields; a new time, place or link tells confirmed people, more seats fill the waitlist.
 
+    A new start also makes the reminders due again for the new time (reminders.services.reschedule_reminders).
+
     Lowering capacity below the confirmed count raises CapacityBelowConfirmed and changes nothing.
     `facilitators`, when given (admins only), replaces who runs the session.
     """
     from labapp.registrations.notifications import notify_session_updated
     from labapp.registrations.services import confirmed_count, fill_free_seats
+    from labapp.reminders.services import reschedule_reminders
 
     validate_session_fields(**_changes_kwargs(changes))  # type: ignore[arg-type]
     with unit_of_work():
@@ -310,6 +313,7 @@ def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetim
             "join_url": changes.join_url.strip(),
         }
         schedule_changed = any(getattr(lab, name) != new_values[name] for name in SCHEDULE_FIELDS)
+        start_moved = lab.starts_at != changes.starts_at
         for name, value in new_values.items():
             setattr(lab, name, value)
         lab.title = changes.title.strip()
@@ -329,6 +333,8 @@ def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetim
             lab.sequence += 1
             if lab.is_published:
                 notify_session_updated(lab, now=now)
+        if start_moved:
+            reschedule_reminders(lab, now=now)
         db.session.flush()
         if changes.capacity > confirmed and now < lab.starts_at:
             fill_free_seats(lab, now=now)
