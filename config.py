@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -37,6 +39,21 @@ def parse_offsets(text: str) -> list[timedelta]:
     """Parse a comma-separated list of durations (REMINDER_OFFSETS), largest first."""
     offsets = {parse_duration(part) for part in text.split(",") if part.strip()}
     return sorted(offsets, reverse=True)
+
+
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Raise RuntimeError with a one-line reason for a setting the app cannot work with.
+
+    Checked at start-up, so a typo stops `flask`, gunicorn and the worker at once with a clear
+    message instead of failing every reminder pass later.
+    """
+    text = settings.get("REMINDER_OFFSETS") or ""
+    try:
+        offsets = parse_offsets(text)
+    except ValueError:
+        offsets = [timedelta(0)]
+    if any(offset <= timedelta(0) for offset in offsets):
+        raise RuntimeError(f"REMINDER_OFFSETS must be positive durations like '24h,1h', not {text!r}")
 
 
 class Config:

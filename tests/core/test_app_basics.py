@@ -33,6 +33,16 @@ def test_production_refuses_to_start_without_required_settings(monkeypatch, miss
         create_app("production")
 
 
+@pytest.mark.parametrize("offsets", ["24h,soon", "1 day", "-1h", "0"])
+def test_unreadable_reminder_offsets_stop_the_app_at_start_with_the_reason(offsets):
+    with pytest.raises(RuntimeError, match="REMINDER_OFFSETS must be positive durations like '24h,1h'"):
+        create_app("testing", REMINDER_OFFSETS=offsets)
+
+
+def test_readable_reminder_offsets_start_the_app():
+    assert create_app("testing", REMINDER_OFFSETS="2d, 90m,1h").config["REMINDER_OFFSETS"] == "2d, 90m,1h"
+
+
 def test_unknown_session_shows_a_404_page_in_the_sites_style(client):
     response = client.get("/sessions/no-such-session")
     assert response.status_code == 404
