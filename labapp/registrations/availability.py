@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from labapp.db import db
-from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.sessions.models import LabSession, SessionStatus
 
 
@@ -31,19 +30,18 @@ class SessionListing:
 
 
 def seat_counts_by_session(session_ids: list[int]) -> dict[int, SeatCounts]:
-    """Confirmed and waitlisted counts for many sessions in one query."""
+    """Confirmed and waitlisted counts for many sessions in one query.
+
+    Read from the session rows, where the database keeps them (migration 0007), rather than from
+    objects already loaded, which may predate a registration made in the same transaction.
+    """
     if not session_ids:
         return {}
     rows = db.session.execute(
-        select(
-            Registration.lab_session_id,
-            func.sum(case((Registration.status == RegistrationStatus.CONFIRMED, 1), else_=0)),
-            func.sum(case((Registration.status == RegistrationStatus.WAITLISTED, 1), else_=0)),
-        )
-        .where(Registration.lab_session_id.in_(session_ids))
-        .group_by(Registration.lab_session_id)
+        select(LabSession.id, LabSession.confirmed_count, LabSession.waitlisted_count)
+        .where(LabSession.id.in_(session_ids))
     )
-    return {row[0]: SeatCounts(int(row[1] or 0), int(row[2] or 0)) for row in rows}
+    return {row[0]: SeatCounts(row[1], row[2]) for row in rows}
 
 
 def list_upcoming_sessions(*, now: datetime) -> list[SessionListing]:
