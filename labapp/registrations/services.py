@@ -180,7 +180,7 @@ def register(
         with unit_of_work():
             lab, existing_id = session_for_registration(email_key=email_key, lab_session_id=lab_session_id,
                                                         slug=slug)
-            lab_session_id = lab.id
+            lab_session_id = lab.id  # when named by slug: the IntegrityError branch below needs the id
             if not lab.is_open_for_registration(now):
                 raise RegistrationClosed(closed_reason(lab, now))
             if existing_id is not None:
