@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from labapp.core.forms import SafeForm
@@ -73,3 +73,9 @@ class ResendLinkForm(SafeForm):
 
 class ConfirmForm(SafeForm):
     """A form with only a CSRF token and a button (cancel, leave waitlist, ...)."""
+
+
+class RemindersForm(SafeForm):
+    """The manage page's reminders switch: `turn` is "on" or "off"."""
+
+    turn = HiddenField(validators=[AnyOf(("on", "off"))])

@@ -15,7 +15,7 @@ from labapp.registrations.errors import (
     RegistrationNotFound,
     SessionAlreadyStarted,
 )
-from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, ResendLinkForm
+from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, RemindersForm, ResendLinkForm
 from labapp.registrations.invites import calendar_links, has_calendar_entry, invite_download
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.seat_offers import SeatAlreadyTaken, take_offered_seat
@@ -29,6 +29,7 @@ from labapp.registrations.services import (
     update_details,
     waitlist_position,
 )
+from labapp.reminders.services import describe_offset, reminder_offsets_for, set_reminders
 from labapp.sessions.services import SessionNotFound
 from labapp.sessions.views import public_session_or_404, render_session_page
 
@@ -157,6 +158,7 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
         cancel_form=ConfirmForm(),
         calendar=calendar_links(registration, token=token),
         protocol_panel=manage_panel(registration, now=now),
+        reminder_offsets=[describe_offset(offset) for offset in reminder_offsets_for(lab)],
     )
 
 
@@ -176,6 +178,20 @@ def cancel(token: str) -> Response | str:
         return redirect(url_for("registrations.manage", token=token))
     return render_template("registrations/cancel.html", registration=registration, lab=registration.lab_session,
                            token=token, form=form)
+
+
+@bp.post("/manage/<token>/reminders")
+@limiter.limit(_manage_limit)
+def reminders(token: str) -> Response:
+    """Turn reminder emails off or back on for this registration."""
+    registration = _load(token)
+    form = RemindersForm()
+    if not form.validate_on_submit():
+        abort(400)
+    on = form.turn.data == "on"
+    set_reminders(registration_id=registration.id, on=on, now=utcnow())
+    flash("Reminders are back on." if on else "Reminders are off for this session. Your seat stays yours.", "success")
+    return redirect(url_for("registrations.manage", token=token) + "#reminders-title")
 
 
 @bp.route("/manage/<token>/take-seat", methods=["GET", "POST"])

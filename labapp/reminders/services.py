@@ -319,12 +319,40 @@ def stop_reminders(*, registration_id: int, token: str, now: datetime) -> Regist
     """Stop reminders for this one registration (the seat stays); safe to repeat."""
     with unit_of_work():
         registration = find_by_stop_token(registration_id=registration_id, token=token)
-        if registration.reminders_stopped_at is None:
-            registration.reminders_stopped_at = now
-            registration.updated_at = now
-            db.session.flush()
-            _withdraw_stale_reminders(now=now, registration_id=registration.id)
+        _stop(registration, now=now)
     return registration
+
+
+def set_reminders(*, registration_id: int, on: bool, now: datetime) -> Registration:
+    """Turn one registration's reminders off, or back on, from its manage page; safe to repeat.
+
+    Back on, the next pass sends the reminder that is due by then, if any (only the latest one,
+    as after a worker outage): someone who turns them on again 20 hours before gets the
+    "starts tomorrow" reminder at once rather than nothing until the last hour.
+    """
+    with unit_of_work():
+        registration = db.session.get(Registration, registration_id)
+        if registration is None:
+            raise ReminderLinkInvalid(registration_id)
+        if not on:
+            _stop(registration, now=now)
+        elif registration.reminders_stopped_at is not None:
+            registration.reminders_stopped_at = None
+            registration.updated_at = now
+    return registration
+
+
+def _stop(registration: Registration, *, now: datetime) -> None:
+    if registration.reminders_stopped_at is None:
+        registration.reminders_stopped_at = now
+        registration.updated_at = now
+        db.session.flush()
+        _withdraw_stale_reminders(now=now, registration_id=registration.id)
+
+
+def reminder_offsets_for(lab: LabSession) -> list[timedelta]:
+    """The reminders this session sends, largest first (the session's own, or REMINDER_OFFSETS)."""
+    return session_offsets(lab, parse_offsets(current_app.config["REMINDER_OFFSETS"]))
 
 
 def reminder_statuses(registration_ids: list[int]) -> dict[int, list[ReminderStatus]]:
