@@ -49,10 +49,10 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     """
     text = settings.get("REMINDER_OFFSETS") or ""
     try:
-        offsets = parse_offsets(text)
+        readable = all(offset > timedelta(0) for offset in parse_offsets(text))
     except ValueError:
-        offsets = [timedelta(0)]
-    if any(offset <= timedelta(0) for offset in offsets):
+        readable = False
+    if not readable:
         raise RuntimeError(f"REMINDER_OFFSETS must be positive durations like '24h,1h', not {text!r}")
 
 

@@ -10,7 +10,7 @@ from labapp.clock import utcnow
 from labapp.dashboard.access import me
 from labapp.dashboard.charts import daily_bar_chart
 from labapp.dashboard.views import bp
-from labapp.registrations.availability import seat_counts_by_session
+from labapp.registrations.availability import SeatCounts
 from labapp.registrations.roster import attendance_by_session, registrations_per_day
 from labapp.sessions.services import sessions_visible_to
 
@@ -25,7 +25,6 @@ def overview() -> str:
     sessions = sessions_visible_to(user)
     upcoming = sorted((s for s in sessions if s.ends_at > now), key=lambda s: s.starts_at)
     past = [s for s in sessions if s.ends_at <= now and not s.is_cancelled][:20]
-    counts = seat_counts_by_session([s.id for s in upcoming])
     attendance = attendance_by_session([s.id for s in past])
     today = now.date()
     days = registrations_per_day(
@@ -36,7 +35,7 @@ def overview() -> str:
     attended_past = sum(came for _, came in attendance.values())
     return render_template(
         "dashboard/overview.html",
-        upcoming=[(lab, counts.get(lab.id)) for lab in upcoming],
+        upcoming=[(lab, SeatCounts.of(lab)) for lab in upcoming],
         past=[(lab, attendance.get(lab.id, (0, 0))) for lab in past],
         chart=daily_bar_chart(days),
         attendance_rate=(attended_past / confirmed_past) if confirmed_past else None,

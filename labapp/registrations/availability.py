@@ -16,6 +16,15 @@ class SeatCounts:
     confirmed: int = 0
     waitlisted: int = 0
 
+    @classmethod
+    def of(cls, lab: LabSession) -> SeatCounts:
+        """The counts the database keeps on the session row (migration 0007), as loaded with it.
+
+        Fresh when the session was loaded in this request or locked; an object loaded before a
+        registration changed in the same transaction holds the old counts.
+        """
+        return cls(lab.confirmed_count, lab.waitlisted_count)
+
 
 @dataclass(frozen=True)
 class SessionListing:
@@ -29,23 +38,8 @@ class SessionListing:
         return max(self.lab_session.capacity - self.counts.confirmed, 0)
 
 
-def seat_counts_by_session(session_ids: list[int]) -> dict[int, SeatCounts]:
-    """Confirmed and waitlisted counts for many sessions in one query.
-
-    Read from the session rows, where the database keeps them (migration 0007), rather than from
-    objects already loaded, which may predate a registration made in the same transaction.
-    """
-    if not session_ids:
-        return {}
-    rows = db.session.execute(
-        select(LabSession.id, LabSession.confirmed_count, LabSession.waitlisted_count)
-        .where(LabSession.id.in_(session_ids))
-    )
-    return {row[0]: SeatCounts(row[1], row[2]) for row in rows}
-
-
 def list_upcoming_sessions(*, now: datetime) -> list[SessionListing]:
-    """Published sessions that have not ended, soonest first, with seat counts (two queries)."""
+    """Published sessions that have not ended, soonest first, with seat counts (one query)."""
     sessions = list(
         db.session.scalars(
             select(LabSession)
@@ -53,20 +47,18 @@ def list_upcoming_sessions(*, now: datetime) -> list[SessionListing]:
             .order_by(LabSession.starts_at, LabSession.id)
         )
     )
-    counts = seat_counts_by_session([s.id for s in sessions])
-    return [SessionListing(s, counts.get(s.id, SeatCounts())) for s in sessions]
+    return [SessionListing(s, SeatCounts.of(s)) for s in sessions]
 
 
 def list_all_sessions() -> list[SessionListing]:
     """Every session, newest start first, with seat counts."""
     sessions = list(db.session.scalars(select(LabSession).order_by(LabSession.starts_at.desc())))
-    counts = seat_counts_by_session([s.id for s in sessions])
-    return [SessionListing(s, counts.get(s.id, SeatCounts())) for s in sessions]
+    return [SessionListing(s, SeatCounts.of(s)) for s in sessions]
 
 
 def get_listing(lab: LabSession) -> SessionListing:
     """One session with its seat counts."""
-    return SessionListing(lab, seat_counts_by_session([lab.id]).get(lab.id, SeatCounts()))
+    return SessionListing(lab, SeatCounts.of(lab))
 
 
 

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import and_, case, delete, exists, func, or_, select, update
@@ -259,15 +260,18 @@ def _withdraw_stale_reminders(*, now: datetime, registration_id: int | None = No
             Registration.reminders_stopped_at.is_not(None),
         ),
     )
-    query = update(OutboxMessage).where(
-        OutboxMessage.kind == REMINDER_KIND,
-        OutboxMessage.status == OutboxStatus.PENDING,
-        no_longer_wanted,
-    )
+    conditions = [OutboxMessage.kind == REMINDER_KIND, no_longer_wanted]
     if registration_id is not None:
-        query = query.where(OutboxMessage.registration_id == registration_id)
+        conditions.append(OutboxMessage.registration_id == registration_id)
+    _withdraw(*conditions, now=now, reason=WITHDRAWN_ERROR)
+
+
+def _withdraw(*conditions: Any, now: datetime, reason: str) -> None:
+    """Mark the outbox emails matching `conditions` that are still waiting as failed, with the reason."""
     db.session.execute(
-        query.values(status=OutboxStatus.FAILED, failed_at=now, claimed_until=None, last_error=WITHDRAWN_ERROR)
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, *conditions)
+        .values(status=OutboxStatus.FAILED, failed_at=now, claimed_until=None, last_error=reason)
         .execution_options(synchronize_session=False)
     )
 
@@ -295,11 +299,7 @@ def reschedule_reminders(lab: LabSession, *, now: datetime) -> int:
     forget = [delivery_id for delivery_id, offset_seconds, _, status in deliveries
               if status == OutboxStatus.PENDING or lab.starts_at - timedelta(seconds=offset_seconds) > now]
     if waiting:
-        db.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(waiting), OutboxMessage.status == OutboxStatus.PENDING)
-            .values(status=OutboxStatus.FAILED, failed_at=now, claimed_until=None, last_error=RESCHEDULED_ERROR)
-            .execution_options(synchronize_session=False)
-        )
+        _withdraw(OutboxMessage.id.in_(waiting), now=now, reason=RESCHEDULED_ERROR)
     if forget:
         db.session.execute(delete(ReminderDelivery).where(ReminderDelivery.id.in_(forget)))
     return len(forget)
