@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from labapp import timefmt
 from labapp.clock import utcnow
+from labapp.core.private import init_private_areas
 from labapp.core.request_log import configure_logging, current_request_id, init_request_log, loggable_path
 from labapp.core.security import init_security
 
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
     """Wire error pages, headers, template filters and logging into the app."""
     configure_logging(app)
     init_security(app)
+    init_private_areas(app)
     init_request_log(app)
     if not app.config.get("MAIL_SERVER") and not app.testing:
         log.warning("MAIL_SERVER is not set: emails are written as .eml files under %s", app.config["MAIL_OUTBOX_DIR"])
