@@ -81,6 +81,8 @@ def _event_component(event: CalendarEvent, *, now: datetime) -> Event:
         attendee.params["partstat"] = vText("DECLINED" if event.is_cancelled else "ACCEPTED")
         attendee.params["rsvp"] = vText("FALSE")
         component.add("attendee", attendee)
+        # Outlook: no "propose a new time" either, since nobody reads replies to the sender address.
+        component.add("x-microsoft-disallow-counter", "TRUE")
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     component.add("transp", "TRANSPARENT" if event.is_cancelled else "OPAQUE")
     return component
