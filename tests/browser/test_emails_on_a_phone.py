@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.helpers import html_errors
 from tests.factories import now_utc
 from tests.mail.every_email import LONG_ADDRESS, TITLE, every_email
 
@@ -37,3 +38,9 @@ def test_every_email_fits_a_phone_screen_without_scrolling_sideways(app, smtp, b
     assert too_wide == {}, f"wider than {width} px: {too_wide}"
     assert requested == []
     assert LONG_ADDRESS in str(emails["reminder"]["To"])
+
+
+def test_every_email_is_valid_html(app, smtp):
+    # Mail apps are less forgiving than browsers; the Nu HTML Checker holds the emails to the standard.
+    emails = every_email(smtp, now=now_utc())
+    assert html_errors({kind: message.get_body(("html",)).get_content() for kind, message in emails.items()}) == []
