@@ -13,10 +13,13 @@ from werkzeug.exceptions import HTTPException
 
 from labapp import timefmt
 from labapp.clock import utcnow
+from labapp.core.private import init_private_areas
 from labapp.core.request_log import configure_logging, current_request_id, init_request_log, loggable_path
 from labapp.core.security import init_security
 
 log = logging.getLogger("labapp")
+# What may end a session title that is the end of a sentence in an email ("…who are we not hearing?").
+SENTENCE_ENDS = ("?", "!", ".", "…")
 
 ERROR_MESSAGES = {
     400: ("Something in that request was not right", "Please go back, reload the page and try again."),
@@ -53,10 +56,16 @@ def too_many_requests_hint() -> str:
     return f"You've sent this form many times in a short while. Please try again in about {minutes} minutes."
 
 
+def end_sentence(text: str) -> str:
+    """'for Title.' but 'for Title?': a full stop only where the text does not end a sentence itself."""
+    return text if text.rstrip().endswith(SENTENCE_ENDS) else text + "."
+
+
 def init_app(app: Flask) -> None:
     """Wire error pages, headers, template filters and logging into the app."""
     configure_logging(app)
     init_security(app)
+    init_private_areas(app)
     init_request_log(app)
     if not app.config.get("MAIL_SERVER") and not app.testing:
         log.warning("MAIL_SERVER is not set: emails are written as .eml files under %s", app.config["MAIL_OUTBOX_DIR"])
@@ -89,6 +98,7 @@ def init_app(app: Flask) -> None:
         clock=lambda value, zone: timefmt.format_clock(value, zone),
         time_range=lambda start, end, zone: timefmt.format_time_range(start, end, zone),
         duration=timefmt.format_duration,
+        sentence=end_sentence,
     )
 
     @app.context_processor

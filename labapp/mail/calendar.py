@@ -11,18 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 PRODID = "-//Conversation Labs//labapp//EN"
-# VTIMEZONE rules are generated for a window around the events: a year either side is plenty
-# for clients to place the start correctly across any DST change, and keeps the file small.
-ZONE_MARGIN = timedelta(days=366)
 _METHOD_LINE = re.compile(r"^METHOD:(REQUEST|CANCEL|PUBLISH)\r?$", re.MULTILINE)
 
 
@@ -84,6 +81,8 @@ def _event_component(event: CalendarEvent, *, now: datetime) -> Event:
         attendee.params["partstat"] = vText("DECLINED" if event.is_cancelled else "ACCEPTED")
         attendee.params["rsvp"] = vText("FALSE")
         component.add("attendee", attendee)
+        # Outlook: no "propose a new time" either, since nobody reads replies to the sender address.
+        component.add("x-microsoft-disallow-counter", "TRUE")
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     component.add("transp", "TRANSPARENT" if event.is_cancelled else "OPAQUE")
     return component
@@ -106,26 +105,99 @@ def build_calendar(
     text = calendar.to_ical().decode()
     if not events:
         return text
-    first_date = (min(e.starts_at for e in events) - ZONE_MARGIN).date()
-    last_date = (max(e.ends_at for e in events) + ZONE_MARGIN).date()
-    zones = "".join(_vtimezone(tzid, first_date, last_date) for tzid in sorted(calendar.get_missing_tzids()))
+    zones = "".join(_vtimezone(tzid, *_local_years(events, tzid)) for tzid in sorted(calendar.get_missing_tzids()))
     # Where add_missing_timezones() would put them: before the first event that refers to them.
     at = text.index("BEGIN:VEVENT\r\n")
     return text[:at] + zones + text[at:]
 
 
-@lru_cache(maxsize=256)
-def _vtimezone(tzid: str, first_date: date, last_date: date) -> str:
-    """One VTIMEZONE as iCalendar text, or "" for a zone icalendar does not know.
+def _local_years(events: list[CalendarEvent], tzid: str) -> tuple[int, int]:
+    """The first and last calendar year, in that zone, of the events shown in it: all its VTIMEZONE needs."""
+    zone = ZoneInfo(tzid)
+    years = [moment.astimezone(zone).year for e in events if e.timezone == tzid for moment in (e.starts_at, e.ends_at)]
+    return min(years), max(years)
 
-    Generating it from the tz database was most of the cost of an invite (built while a
-    registration holds its session's row lock), and it is the same for every invite to one
-    session, so each (zone, window) is built once per process.
+
+@dataclass(frozen=True)
+class Onset:
+    """One change of a zone's offset: at `at` (UTC) the offset goes from `offset_from` to `offset_to`."""
+
+    at: datetime
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    is_daylight: bool
+
+
+def _state(zone: ZoneInfo, at: datetime) -> tuple[timedelta, str]:
+    local = at.astimezone(zone)
+    return local.utcoffset() or timedelta(0), local.tzname() or ""
+
+
+def zone_onsets(tzid: str, *, first_year: int, last_year: int) -> list[Onset]:
+    """The offset in force on 1 January of `first_year`, then every change up to the end of `last_year`.
+
+    Read from zoneinfo (the system's tz database): scan a day at a time, then find the second of
+    each change by bisection. The first onset is the start of the window itself (from = to).
+    """
+    zone = ZoneInfo(tzid)
+    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    start -= _state(zone, start)[0]  # local midnight, not UTC midnight
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    offset, name = _state(zone, start)
+    onsets = [Onset(start, offset, offset, name, _is_daylight(zone, start))]
+    day = timedelta(days=1)
+    at = start
+    while at < end:
+        following = at + day
+        if _state(zone, following) != (offset, name):
+            low, high = at, following  # the change happens after `low` and by `high`
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if _state(zone, middle) == (offset, name):
+                    low = middle
+                else:
+                    high = middle
+            high = high.replace(microsecond=0)
+            new_offset, new_name = _state(zone, high)
+            onsets.append(Onset(high, offset, new_offset, new_name, _is_daylight(zone, high)))
+            offset, name = new_offset, new_name
+            following = high
+        at = following
+    return onsets
+
+
+def _is_daylight(zone: ZoneInfo, at: datetime) -> bool:
+    saving = at.astimezone(zone).dst()
+    return bool(saving and saving > timedelta(0))
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> str:
+    """One VTIMEZONE covering whole years, as iCalendar text, or "" for a zone zoneinfo does not know.
+
+    Each observance's DTSTART is its onset as the clock read *before* the change (RFC 5545:
+    "DTSTART:20070311T020000" with TZOFFSETFROM:-0500), one observance per change, no RRULEs,
+    so there is no rule for a client to get wrong. icalendar 7.3's Timezone.from_tzid wrote the
+    new wall time instead, which put every spring-forward change an hour late in Outlook.
+    Cached: it is the same for every invite to one session, and built while a registration
+    holds its session's row lock.
     """
     try:
-        return Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date).to_ical().decode()
-    except ValueError:
+        onsets = zone_onsets(tzid, first_year=first_year, last_year=last_year)
+    except (ZoneInfoNotFoundError, ValueError):
         return ""
+    timezone = Timezone()
+    timezone.add("tzid", tzid)
+    for onset in onsets:
+        observance = TimezoneDaylight() if onset.is_daylight else TimezoneStandard()
+        observance.add("dtstart", (onset.at + onset.offset_from).replace(tzinfo=None))
+        observance.add("tzoffsetfrom", onset.offset_from)
+        observance.add("tzoffsetto", onset.offset_to)
+        if onset.name:
+            observance.add("tzname", onset.name)
+        timezone.add_component(observance)
+    return timezone.to_ical().decode()
 
 
 def calendar_method(ics: str) -> CalendarMethod:

@@ -1,10 +1,11 @@
 """Turn an outbox row into the MIME message that goes over the wire (or into an .eml file).
 
 Structure: multipart/alternative (text/plain + text/html carrying the same content); with a
-calendar invite, multipart/mixed holding that alternative plus a
-`text/calendar; method=REQUEST|CANCEL; charset=utf-8` part, which is what calendar clients
-look for. Every header value passes through `one_line()`, so a name or subject containing
-CR/LF can never add or change a header; non-ASCII text is RFC 2047-encoded by the `email` package.
+calendar invite, multipart/mixed holding that alternative, with the
+`text/calendar; method=REQUEST|CANCEL; charset=utf-8` part as its last alternative (what
+calendar clients look for), plus the same calendar as an `invite.ics` attachment. Every header
+value passes through `one_line()`, so a name or subject containing CR/LF can never add or change
+a header; non-ASCII text is RFC 2047-encoded by the `email` package.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 from email import policy
 from email.charset import QP, Charset
 from email.header import Header
+from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
@@ -29,8 +31,11 @@ _HEADER_NAME_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 # Headers the composer owns; a row's extra headers may not replace them.
 RESERVED_HEADERS = {
     "from", "to", "cc", "bcc", "subject", "date", "message-id", "reply-to", "sender", "return-path",
-    "mime-version", "content-type", "content-transfer-encoding", "content-disposition",
+    "mime-version", "content-type", "content-transfer-encoding", "content-disposition", "auto-submitted",
 }
+INVITE_FILENAME = "invite.ics"
+# RFC 5322's recommended line length; a word longer than this stays whole on its line.
+FOLD_AT = 78
 
 
 class OutgoingEmail(Protocol):
@@ -106,6 +111,40 @@ def _header_text(value: str) -> str | Header:
     return value if value.isascii() else Header(value, "utf-8")
 
 
+class _FoldedHeader:
+    """An ASCII header value folded at spaces, its first word always on the header's own line.
+
+    compat32 moves a long unbreakable value (a List-Unsubscribe URL) to a continuation line,
+    leaving "List-Unsubscribe: " with nothing after it, which some filters read as empty.
+    """
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name = name
+        self.value = value
+
+    def __str__(self) -> str:
+        return self.value
+
+    def encode(self, linesep: str = "\n", maxlinelen: int | None = None, **_: Any) -> str:
+        """The value as the generator writes it after 'Name: ' (the Header interface compat32 calls)."""
+        limit = maxlinelen or FOLD_AT
+        lines: list[str] = []
+        line, used = "", len(self.name) + 2
+        for word in self.value.split(" "):
+            if line and used + 1 + len(word) > limit:
+                lines.append(line)
+                line, used = "", 0
+            line = f"{line} {word}" if line else word
+            used += len(word) + 1
+        lines.append(line)
+        return (linesep + " ").join(lines)
+
+
+def _extra_header(name: str, value: str) -> str | Header | _FoldedHeader:
+    value = one_line(value)
+    return _FoldedHeader(name, value) if value.isascii() else Header(value, "utf-8", header_name=name)
+
+
 def _text_part(body: str, subtype: str) -> MIMEText:
     charset = Charset("utf-8")
     # Quoted-printable keeps the .eml files readable and passes any relay (no 8BITMIME needed).
@@ -119,12 +158,18 @@ def build_email(row: OutgoingEmail, *, sender: str, now: datetime, message_id: s
     alternative.attach(_text_part(row.text_body, "plain"))
     alternative.attach(_text_part(row.html_body, "html"))
     if row.calendar_ics:
+        # The meeting itself is the last alternative, as Outlook and Gmail send invites: that is
+        # where they look for a request to show with its own buttons instead of a file.
         invite = _text_part(row.calendar_ics, "calendar")
         invite.set_param("method", calendar_method(row.calendar_ics).value)
-        invite.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        alternative.attach(invite)
+        # The same calendar again as a file, for clients that only offer attachments to import.
+        attachment = MIMEApplication(row.calendar_ics.encode(), "ics")
+        attachment.add_header("Content-Disposition", "attachment", filename=INVITE_FILENAME)
+        attachment.set_param("name", INVITE_FILENAME)
         message = MIMEMultipart("mixed")
         message.attach(alternative)
-        message.attach(invite)
+        message.attach(attachment)
     else:
         message = alternative
     for part in message.walk():
@@ -136,10 +181,12 @@ def build_email(row: OutgoingEmail, *, sender: str, now: datetime, message_id: s
     message["Subject"] = _header_text(row.subject)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = one_line(message_id)
+    # RFC 3834: every email here is sent by the system, so vacation responders stay quiet.
+    message["Auto-Submitted"] = "auto-generated"
     if row.reply_to:
         message["Reply-To"] = formataddr(parse_mailbox(row.reply_to), charset="utf-8")
     for name, value in (row.headers or {}).items():
         name = str(name)
         if name and set(name) <= _HEADER_NAME_CHARS and name.lower() not in RESERVED_HEADERS:
-            message[name] = _header_text(str(value))
+            message[name] = _extra_header(name, str(value))
     return message.as_bytes(policy=WIRE)

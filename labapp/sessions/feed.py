@@ -1,4 +1,8 @@
-"""The public calendar feed (/sessions.ics): upcoming published sessions, nothing private."""
+"""The public calendar feed (/sessions.ics): upcoming published sessions, nothing private.
+
+A cancelled session stays in the feed, marked cancelled, until it would have ended: a subscriber's
+calendar then shows it cancelled instead of the entry silently vanishing.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +22,15 @@ from labapp.sessions.models import LabSession, SessionStatus
 LONGEST_SESSION = timedelta(hours=24)
 
 
+# Cancelling bumps a session's SEQUENCE (cancel_session), so calendars take the cancellation as newer.
+FEED_STATUSES = (SessionStatus.PUBLISHED, SessionStatus.CANCELLED)
+
+
 def feed_sessions(*, now: datetime) -> list[LabSession]:
-    """Published sessions that have not ended, soonest first, in one query."""
+    """Published and cancelled sessions that have not ended, soonest first, in one query."""
     candidates = db.session.scalars(
         select(LabSession)
-        .where(LabSession.status == SessionStatus.PUBLISHED, LabSession.starts_at > now - LONGEST_SESSION)
+        .where(LabSession.status.in_(FEED_STATUSES), LabSession.starts_at > now - LONGEST_SESSION)
         .order_by(LabSession.starts_at, LabSession.id)
         .options(lazyload(LabSession.facilitators))
     )
@@ -39,12 +47,14 @@ def session_event(lab: LabSession) -> CalendarEvent:
         starts_at=lab.starts_at,
         ends_at=lab.ends_at,
         timezone=lab.timezone,
-        summary=lab.title,
+        # Not every client draws STATUS:CANCELLED, so the title says it too.
+        summary=f"Cancelled: {lab.title}" if lab.is_cancelled else lab.title,
         description=description,
         location=lab.location if lab.has_venue else "Online",
         organizer_name=current_app.config["ORGANISATION_NAME"],
         organizer_email=envelope_sender(current_app.config["MAIL_DEFAULT_SENDER"]),
         url=session_url(lab),
+        is_cancelled=lab.is_cancelled,
     )
 
 

@@ -73,7 +73,7 @@ def render_session_page(lab: LabSession, *, form: RegistrationForm, now: datetim
 
 @bp.get("/sessions.ics")
 def feed() -> Response:
-    """Upcoming published sessions as an iCalendar feed that calendar apps can subscribe to."""
+    """Upcoming published sessions (cancelled ones marked, until their date) as an iCalendar feed."""
     response = Response(sessions_feed(now=utcnow()), mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="sessions.ics"'
     response.headers["Cache-Control"] = "public, max-age=300"

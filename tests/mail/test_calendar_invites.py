@@ -6,6 +6,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from labapp.db import db, unit_of_work
 from labapp.mail.deliver import deliver_pending
 from labapp.registrations.invites import registration_uid
@@ -118,3 +120,40 @@ def test_invite_sequence_follows_the_sessions_changes(app, smtp):
     make_registration(lab, now=now, email="late@example.edu")
     deliver_pending(now=now)
     assert int(_event(smtp.to("late@example.edu")[0])["SEQUENCE"]) == 3
+
+
+# A session in the hour after each zone's spring-forward change (none in Kolkata, which keeps one offset).
+SPRING_FORWARD_SESSIONS = {
+    "America/New_York": datetime(2027, 3, 14, 3, 30),
+    "Europe/London": datetime(2027, 3, 28, 2, 30),
+    "Australia/Sydney": datetime(2027, 10, 3, 3, 30),
+    "Asia/Kolkata": datetime(2027, 3, 14, 3, 30),
+}
+
+
+@pytest.mark.parametrize("zone_name", SPRING_FORWARD_SESSIONS)
+def test_every_change_in_the_invites_time_zone_agrees_with_the_tz_database(app, smtp, zone_name):
+    zone = ZoneInfo(zone_name)
+    starts_at = SPRING_FORWARD_SESSIONS[zone_name].replace(tzinfo=zone)
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    lab = make_lab_session(now=now, starts_at=starts_at, timezone=zone_name)
+    make_registration(lab, now=now, email="zone@example.edu")
+    deliver_pending(now=now)
+    calendar = invite_of(smtp.to("zone@example.edu")[0])
+    [timezone] = calendar.timezones
+    assert str(timezone["TZID"]) == zone_name
+    observances = timezone.standard + timezone.daylight
+    for observance in observances:
+        offset_from, offset_to = observance["TZOFFSETFROM"].td, observance["TZOFFSETTO"].td
+        # DTSTART is the onset as the clock read before the change (RFC 5545's 20070311T020000).
+        onset = (observance.DTSTART - offset_from).replace(tzinfo=UTC)
+        assert (onset - timedelta(seconds=1)).astimezone(zone).utcoffset() == offset_from, observance.DTSTART
+        assert onset.astimezone(zone).utcoffset() == offset_to, observance.DTSTART
+        assert (observance.name == "DAYLIGHT") == bool(onset.astimezone(zone).dst())
+        assert observance.DTSTART.year == 2027  # only the year the invite needs
+    changes = [o for o in observances if o["TZOFFSETFROM"].td != o["TZOFFSETTO"].td]
+    assert len(changes) == (0 if zone_name == "Asia/Kolkata" else 2)
+    # A client that trusts the shipped zone (Outlook does) puts the start at the right instant.
+    [event] = calendar.events
+    shipped = timezone.to_tz()
+    assert event.DTSTART.replace(tzinfo=shipped).astimezone(UTC) == starts_at.astimezone(UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
@@ -11,6 +12,7 @@ from labapp.registrations.links import manage_url
 from labapp.sessions.models import LabSession
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import outbox
+from tests.mail.every_email import every_email
 from tests.mail.support import body_text, calendar_part, content_types, queue_plain
 
 
@@ -20,11 +22,17 @@ def test_confirmation_is_text_and_html_with_the_same_content_plus_a_calendar_inv
     registration = make_registration(lab, now=now, email="ana@example.edu")
     deliver_pending(now=now)
     [message] = smtp.to("ana@example.edu")
+    # The meeting request is the last alternative (what Outlook and Gmail show as a meeting),
+    # and the same calendar comes as an invite.ics file for clients that import attachments.
     assert content_types(message) == [
-        "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar",
+        "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar", "application/ics",
     ]
-    invite = calendar_part(message)
+    alternative, attachment = message.get_payload()
+    invite = alternative.get_payload()[-1]
+    assert invite is calendar_part(message) and invite.get_content_disposition() is None
     assert invite.get_param("method") == "REQUEST" and invite.get_content_charset() == "utf-8"
+    assert attachment.get_content_disposition() == "attachment" and attachment.get_filename() == "invite.ics"
+    assert attachment.get_content().decode() == invite.get_content()
     text, html = body_text(message, "plain"), body_text(message, "html")
     for fact in (lab.title, manage_url(registration), f"/sessions/{lab.slug}#agenda", lab.join_url):
         assert fact in text and fact in html
@@ -141,3 +149,19 @@ def test_an_address_that_would_need_smtputf8_fails_with_a_reason_and_the_rest_st
     assert (report.sent, report.failed) == (1, 1)
     failed = [row for row in outbox() if row.status == "failed"]
     assert "SMTPUTF8" in failed[0].last_error
+
+
+def test_every_email_says_it_was_sent_automatically_so_vacation_replies_stay_away(app, smtp):
+    emails = every_email(smtp, now=now_utc())
+    assert {kind: str(message["Auto-Submitted"]) for kind, message in emails.items()} == {
+        kind: "auto-generated" for kind in emails
+    }
+
+
+def test_a_long_list_unsubscribe_starts_on_its_own_line(app, smtp):
+    reminder = every_email(smtp, now=now_utc())["reminder"]
+    raw = next(raw for raw in smtp.raw if b"List-Unsubscribe:" in raw)
+    header = re.search(rb"^List-Unsubscribe:(.*)$", raw, re.MULTILINE).group(1)
+    # "List-Unsubscribe: " followed by nothing, then the URL on a continuation line, reads as empty to some filters.
+    assert header.strip().startswith(b"<http") and header.rstrip(b"\r").endswith(b">")
+    assert str(reminder["List-Unsubscribe"]) == header.strip().decode()

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
+from labapp.sessions.services import cancel_session
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import count_queries
 
@@ -48,3 +49,22 @@ def test_feed_costs_the_same_queries_for_one_or_many_sessions(app, client):
     with count_queries() as many:
         client.get("/sessions.ics")
     assert many.count == one.count <= 2
+
+
+def test_a_cancelled_session_stays_in_the_feed_marked_cancelled_until_its_date_has_passed(app, client):
+    now = now_utc()
+    app.config["CLOCK"] = lambda: now
+    lab = make_lab_session(now=now, title="Families as Partners")
+    [before] = _feed(client).events
+    cancel_session(lab_session_id=lab.id, now=now, reason="The room flooded.")
+
+    [after] = _feed(client).events
+    # The same entry, newer, and cancelled: subscribers see it struck out, not silently gone.
+    assert str(after["UID"]) == str(before["UID"])
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert after["STATUS"] == "CANCELLED" and before["STATUS"] == "CONFIRMED"
+    assert str(after["SUMMARY"]) == "Cancelled: Families as Partners"
+    assert after.start == lab.starts_at
+
+    app.config["CLOCK"] = lambda: lab.ends_at
+    assert _feed(client).events == []

@@ -1,0 +1,81 @@
+"""One email of every kind the app sends, written the way the real services write them.
+
+The content is the widest a person could plausibly get: a long title ending in "?", a long
+address, a long place and a long join link, so width and wrapping checks see the worst case.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from labapp.accounts.services import request_password_reset
+from labapp.db import db, unit_of_work
+from labapp.mail.deliver import deliver_pending
+from labapp.protocol.certificates import Certificate
+from labapp.records.services import request_record_link
+from labapp.registrations.models import Registration
+from labapp.registrations.notifications import TEMPLATES, queue_registration_email
+from labapp.reminders.emails import queue_reminder_email
+from labapp.sessions.models import SessionFormat
+from tests.factories import make_lab_session, make_registration, make_user
+from tests.helpers import outbox
+from tests.smtp import SmtpSink
+
+TITLE = "Listening across the table: whose voices shape our classrooms, and who are we not hearing?"
+# 40 characters, like the address that made the page after registering scroll sideways.
+LONG_ADDRESS = "jordan.okafor.1796286385.lab@example.edu"
+LOCATION = "Lincoln Middle School, Library (second floor), 1234 Independence Boulevard, Springfield"
+JOIN_URL = "https://meet.example.org/j/81234567890?pwd=QWxsVGhlV2F5RG93blRoZVJpdmVyQW5kQmFjaw"
+
+# Extra context each kind's template reads, as its service passes it.
+EXTRAS = {
+    "waitlisted": {"position": 3},
+    "cancelled": {},
+    "session_cancelled": {"reason": "Our facilitator is unwell; we will schedule it again soon."},
+    "facilitator_message": {
+        "message_subject": "Before we meet",
+        "message_body": "Please read the short case study first.\n\nSee you soon, and thank you.",
+        "sender_name": "Facilitator One",
+    },
+    "follow_up": {"commitments": None},
+    "certificate": {},
+}
+
+
+def queue_every_email(*, now: datetime) -> None:
+    """Queue one email of every kind the app sends (and the confirmations the registrations cause)."""
+    lab = make_lab_session(now=now, title=TITLE, format=SessionFormat.HYBRID, location=LOCATION,
+                           join_url=JOIN_URL, starts_at=now + timedelta(days=3))
+    facilitator = make_user(email="facilitator.with.a.long.name@example.org", now=now)
+    for kind in TEMPLATES:
+        registration = make_registration(lab, now=now, email=f"{kind.replace('_', '.')}.{LONG_ADDRESS}",
+                                         full_name="Jordan Okafor-Whitfield")
+        extra = dict(EXTRAS.get(kind, {}))
+        if kind == "certificate":
+            extra.update(certificate=_certificate(), certificate_url=f"https://labapp.test/c/{registration.id}")
+        with unit_of_work():
+            queue_registration_email(db.session.get(Registration, registration.id), kind=kind, now=now, **extra)
+    reminded = make_registration(lab, now=now, email=f"reminder.{LONG_ADDRESS}")
+    with unit_of_work():
+        queue_reminder_email(db.session.get(Registration, reminded.id), lab, now=now,
+                             prompts=["Which student's voice do you hear least?", "What would change if you did?"])
+    request_record_link(email=reminded.email, now=now)
+    request_password_reset(email=facilitator.email, now=now)
+
+
+def every_email(smtp: SmtpSink, *, now: datetime) -> dict[str, EmailMessage]:
+    """Queue and deliver one email of every kind; returns outbox kind -> the message as it arrived."""
+    queue_every_email(now=now)
+    deliver_pending(now=now)
+    arrived = {str(message["Message-ID"]): message for message in smtp.messages}
+    latest = {row.kind: row for row in outbox()}  # oldest first, so the last of each kind wins
+    assert set(latest) >= {f"registration_{kind}" for kind in TEMPLATES} | {"reminder", "record_link",
+                                                                             "password_reset"}
+    return {kind: arrived[row.message_id] for kind, row in latest.items()}
+
+
+def _certificate() -> Certificate:
+    return Certificate(full_name="Jordan Okafor-Whitfield", session_title=TITLE, date="Tuesday, December 8, 2026",
+                       time_range="4:00–5:30 PM EST", duration="1 hour 30 minutes", duration_minutes=90,
+                       facilitators=["Facilitator One"], organisation_name="Conversation Labs", topics=[])
