@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from config import parse_duration
 from labapp.db import db, unit_of_work
@@ -51,6 +51,19 @@ def offer_freed_seat(lab: LabSession, *, now: datetime) -> SeatOffer | None:
     for registration in waiting:
         queue_registration_email(registration, kind="seat_open", now=now, offer=offer)
     return offer
+
+
+def seats_on_offer(lab: LabSession) -> int:
+    """Free seats held for the people waiting because they were offered one (caller holds the lock).
+
+    A newcomer registering while an offer is open joins the waitlist behind the people it went to,
+    so the seat goes to whoever takes the offer. Once nobody is waiting, nothing is held.
+    """
+    if lab.waitlisted_count == 0 or lab.confirmed_count >= lab.capacity:
+        return 0  # the usual case, from the counts on the locked row: no query
+    return db.session.scalar(
+        select(func.count()).where(SeatOffer.lab_session_id == lab.id, SeatOffer.taken_at.is_(None))
+    ) or 0
 
 
 def open_offer(lab_session_id: int) -> SeatOffer | None:

@@ -29,6 +29,7 @@ from labapp.registrations.notifications import (
     prepare_registration_email,
     queue_registration_email,
 )
+from labapp.registrations.seat_offers import seats_on_offer
 from labapp.sessions.models import LabSession
 from labapp.sessions.services import SessionNotFound, lock_lab_session
 from labapp.tokens import derive_token, hash_token, new_salt
@@ -194,7 +195,8 @@ def register(
             lab = lock_lab_session(lab.id)
             if not lab.is_open_for_registration(now):
                 raise RegistrationClosed(closed_reason(lab, now))
-            has_seat = lab.confirmed_count < lab.capacity
+            # A seat on offer to the waitlist (inside PROMOTION_CUTOFF) is not free for a newcomer.
+            has_seat = lab.confirmed_count + seats_on_offer(lab) < lab.capacity
             if draft.has_seat != has_seat or _version(lab) != forecast_version:
                 draft = _Draft.build(lab, email=email, email_key=email_key, details=details, has_seat=has_seat,
                                      now=now, salt=draft.registration.token_salt)
