@@ -68,10 +68,14 @@ def test_educator_registers_by_keyboard_then_cancels_and_the_next_person_gets_th
     page.keyboard.press("Enter")
 
     # The confirmation page.
-    page.wait_for_url("**/registered")
-    assert page.locator("h1").inner_text() == "You're registered"
+    page.wait_for_url(f"**/sessions/{lab.slug}/registered")
+    assert page.locator("h1").inner_text() == "You're confirmed"
     assert "You're confirmed for this session." in page.locator("[role=status]").inner_text()
     assert "Rosa.Delgado@example.edu" in page.locator("main").inner_text()
+    assert "Riverside Elementary" in page.locator(".typed").last.inner_text()
+    # The browser that typed the address gets no manage link: that goes only to the inbox.
+    assert "/manage/" not in page.content()
+    assert page.get_by_role("link", name="Add to Google Calendar").count() == 1
 
     # The worker delivers the confirmation over SMTP; its manage link opens the person's page.
     assert live_server.deliver_mail().sent == 1
@@ -115,3 +119,4 @@ def test_educator_registers_by_keyboard_then_cancels_and_the_next_person_gets_th
     db.session.expire_all()
     assert db.session.get(Registration, waiting.id).status == RegistrationStatus.CONFIRMED
     assert page.problems.all() == []
+
