@@ -123,3 +123,16 @@ def test_a_seat_on_offer_goes_to_a_newcomer_once_nobody_is_waiting(app):
     cancel_registration(registration_id=only.id, now=soon)
     newcomer = make_registration(lab, now=soon + timedelta(minutes=1))
     assert newcomer.status == RegistrationStatus.CONFIRMED
+
+
+def test_while_a_seat_is_on_offer_the_public_pages_say_full_join_the_waitlist(client, app):
+    lab, seated, (only,) = _full_session_starting_soon(waiting=1)
+    soon = lab.starts_at - timedelta(minutes=30)
+    app.config["CLOCK"] = lambda: soon
+    cancel_registration(registration_id=seated.id, now=soon)
+    for path in ("/", f"/sessions/{lab.slug}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Full — join the waitlist" in page and "1 seat left" not in page, path
+    assert "Join the waitlist</button>" in client.get(f"/sessions/{lab.slug}").get_data(as_text=True)
+    cancel_registration(registration_id=only.id, now=soon)  # nobody left to offer it to
+    assert "1 seat left" in client.get(f"/sessions/{lab.slug}").get_data(as_text=True)
