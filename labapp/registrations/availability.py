@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from labapp.db import db
+from labapp.registrations.seat_offers import held_seats, seats_on_offer
 from labapp.sessions.models import LabSession, SessionStatus
 
 
@@ -32,10 +33,12 @@ class SessionListing:
 
     lab_session: LabSession
     counts: SeatCounts
+    # Free seats on offer to the people waiting (seat_offers.py): a newcomer would join the waitlist.
+    held: int = 0
 
     @property
     def seats_left(self) -> int:
-        return max(self.lab_session.capacity - self.counts.confirmed, 0)
+        return max(self.lab_session.capacity - self.counts.confirmed - self.held, 0)
 
 
 def list_upcoming_sessions(*, now: datetime) -> list[SessionListing]:
@@ -47,7 +50,8 @@ def list_upcoming_sessions(*, now: datetime) -> list[SessionListing]:
             .order_by(LabSession.starts_at, LabSession.id)
         )
     )
-    return [SessionListing(s, SeatCounts.of(s)) for s in sessions]
+    held = held_seats(sessions)
+    return [SessionListing(s, SeatCounts.of(s), held.get(s.id, 0)) for s in sessions]
 
 
 def list_all_sessions() -> list[SessionListing]:
@@ -58,7 +62,7 @@ def list_all_sessions() -> list[SessionListing]:
 
 def get_listing(lab: LabSession) -> SessionListing:
     """One session with its seat counts."""
-    return SessionListing(lab, SeatCounts.of(lab))
+    return SessionListing(lab, SeatCounts.of(lab), seats_on_offer(lab))
 
 
 

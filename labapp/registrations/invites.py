@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import current_app
 
 from labapp.mail.calendar import (
     CalendarEvent,
@@ -53,10 +53,14 @@ def shows_join_link(registration: Registration) -> bool:
     return registration.is_confirmed and lab.is_online and bool(lab.join_url) and not lab.is_cancelled
 
 
-def registration_event(registration: Registration, *, cancelled: bool = False, private: bool = True) -> CalendarEvent:
-    """The entry as the person should see it; `private=False` leaves out their link (third-party links)."""
+def registration_event(registration: Registration, *, cancelled: bool = False, private: bool = True,
+                       join: bool = True) -> CalendarEvent:
+    """The entry as the person should see it; `private=False` leaves out their link (third-party links).
+
+    `join=False` leaves out the join link too: the page after registering gets only public details.
+    """
     lab = registration.lab_session
-    join = shows_join_link(registration) and not cancelled
+    join = join and shows_join_link(registration) and not cancelled
     lines = [lab.summary] if lab.summary else []
     if join:
         lines.append(f"Join online: {lab.join_url}")
@@ -108,9 +112,13 @@ def has_calendar_entry(registration: Registration) -> bool:
     return registration.is_confirmed and not registration.lab_session.is_cancelled
 
 
-def invite_download(registration: Registration, *, now: datetime) -> str:
-    """The .ics file offered on the manage page (PUBLISH: a file to import, same UID as the emails)."""
-    return build_calendar([registration_event(registration)], method=CalendarMethod.PUBLISH, now=now)
+def invite_download(registration: Registration, *, now: datetime, private: bool = True) -> str:
+    """The .ics file offered on the manage page (PUBLISH: a file to import, same UID as the emails).
+
+    `private=False`: the file offered after registering, with public details only (no link, no join link).
+    """
+    event = registration_event(registration, private=private, join=private)
+    return build_calendar([event], method=CalendarMethod.PUBLISH, now=now)
 
 
 @dataclass(frozen=True)
@@ -121,13 +129,17 @@ class CalendarLinks:
     office_url: str
 
 
-def calendar_links(registration: Registration, *, token: str) -> CalendarLinks | None:
-    """Links for the manage page, or None when the person has no seat to put in a calendar."""
+def calendar_links(registration: Registration, *, ics_url: str, join: bool = True) -> CalendarLinks | None:
+    """Links for the manage or result page, or None when the person has no seat to put in a calendar.
+
+    Google and Outlook get the event in their URL, so never the person's link; `join=False` keeps
+    the join link out too.
+    """
     if not has_calendar_entry(registration):
         return None
-    event = registration_event(registration, private=False)
+    event = registration_event(registration, private=False, join=join)
     return CalendarLinks(
-        ics_url=url_for("registrations.invite", token=token),
+        ics_url=ics_url,
         google_url=google_calendar_url(event),
         outlook_url=outlook_calendar_url(event),
         office_url=outlook_calendar_url(event, host="outlook.office.com"),

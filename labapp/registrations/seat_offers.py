@@ -7,10 +7,11 @@ and the first person to press "I'll take it" gets the seat.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from config import parse_duration
 from labapp.db import db, unit_of_work
@@ -51,6 +52,29 @@ def offer_freed_seat(lab: LabSession, *, now: datetime) -> SeatOffer | None:
     for registration in waiting:
         queue_registration_email(registration, kind="seat_open", now=now, offer=offer)
     return offer
+
+
+def seats_on_offer(lab: LabSession) -> int:
+    """Free seats held for the people waiting because they were offered one (caller holds the lock).
+
+    A newcomer registering while an offer is open joins the waitlist behind the people it went to,
+    so the seat goes to whoever takes the offer. Once nobody is waiting, nothing is held.
+    """
+    return held_seats([lab]).get(lab.id, 0)
+
+
+def held_seats(labs: Iterable[LabSession]) -> dict[int, int]:
+    """seats_on_offer for many sessions at once: {session id: seats held}, in at most one query."""
+    # The usual case, from the counts on the session rows: nobody waits or no seat is free, so no query.
+    candidates = [lab.id for lab in labs if lab.waitlisted_count and lab.confirmed_count < lab.capacity]
+    if not candidates:
+        return {}
+    rows = db.session.execute(
+        select(SeatOffer.lab_session_id, func.count())
+        .where(SeatOffer.lab_session_id.in_(candidates), SeatOffer.taken_at.is_(None))
+        .group_by(SeatOffer.lab_session_id)
+    )
+    return {lab_session_id: count for lab_session_id, count in rows}
 
 
 def open_offer(lab_session_id: int) -> SeatOffer | None:

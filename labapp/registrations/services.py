@@ -29,6 +29,7 @@ from labapp.registrations.notifications import (
     prepare_registration_email,
     queue_registration_email,
 )
+from labapp.registrations.seat_offers import seats_on_offer
 from labapp.sessions.models import LabSession
 from labapp.sessions.services import SessionNotFound, lock_lab_session
 from labapp.tokens import derive_token, hash_token, new_salt
@@ -57,8 +58,10 @@ class RegistrationDetails:
 class RegistrationResult:
     registration: Registration
     outcome: Outcome
-    # The new registration's manage token, so the caller can link to it without re-reading the row.
-    token: str = ""
+    # Read before the commit expires the row, so a caller needs no further query (see receipts.py).
+    lab_session_id: int = 0
+    email: str = ""  # as typed, with the domain lower-cased
+    registration_id: int | None = None  # None for a repeat: that row is whoever registered first
 
 
 def normalise_email(raw: str) -> tuple[str, str]:
@@ -187,14 +190,15 @@ def register(
                 # No seat changes hands, so no lock. Its session is already in the identity map.
                 existing = db.session.get(Registration, existing_id, options=[lazyload(Registration.lab_session)])
                 queue_registration_email(existing, kind="manage_link", now=now)
-                return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
+                return RegistrationResult(existing, Outcome.ALREADY_REGISTERED, lab_session_id, email)
             forecast_version = _version(lab)
             draft = _Draft.build(lab, email=email, email_key=email_key, details=details,
                                  has_seat=lab.confirmed_count < lab.capacity, now=now)
             lab = lock_lab_session(lab.id)
             if not lab.is_open_for_registration(now):
                 raise RegistrationClosed(closed_reason(lab, now))
-            has_seat = lab.confirmed_count < lab.capacity
+            # A seat on offer to the waitlist (inside PROMOTION_CUTOFF) is not free for a newcomer.
+            has_seat = lab.confirmed_count + seats_on_offer(lab) < lab.capacity
             if draft.has_seat != has_seat or _version(lab) != forecast_version:
                 draft = _Draft.build(lab, email=email, email_key=email_key, details=details, has_seat=has_seat,
                                      now=now, salt=draft.registration.token_salt)
@@ -206,13 +210,16 @@ def register(
                 # The count read under the lock: everyone already waiting is ahead of this person.
                 email_message = email_message.fill(PLACE_IN_LINE, lab.waitlisted_count + 1)
             email_message.queue(registration_id=registration.id, now=now)
+            registration_id = registration.id
     except IntegrityError:
         # The same person registering twice at once: the unique index kept one row.
         existing = active_registration_for(lab_session_id, email_key)
         if existing is None:
             raise
-        return RegistrationResult(existing, Outcome.ALREADY_REGISTERED)
-    return RegistrationResult(registration, Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED, draft.token)
+        return RegistrationResult(existing, Outcome.ALREADY_REGISTERED, lab_session_id, email)
+    # No token in the result: the manage link goes only by email (see receipts.py).
+    outcome = Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED
+    return RegistrationResult(registration, outcome, lab_session_id, email, registration_id)
 
 
 def _version(lab: LabSession) -> tuple[object, ...]:
@@ -222,10 +229,9 @@ def _version(lab: LabSession) -> tuple[object, ...]:
 
 @dataclass(frozen=True)
 class _Draft:
-    """A registration not yet added to the database, with its manage token and rendered email."""
+    """A registration not yet added to the database, with its rendered email."""
 
     registration: Registration
-    token: str
     has_seat: bool
     email: PreparedEmail
 
@@ -259,7 +265,7 @@ class _Draft:
         prepared = prepare_registration_email(
             registration, kind="confirmed" if has_seat else "waitlisted", now=now, position=PLACE_IN_LINE
         )
-        return cls(registration=registration, token=token, has_seat=has_seat, email=prepared)
+        return cls(registration=registration, has_seat=has_seat, email=prepared)
 
 
 def closed_reason(lab: LabSession, now: datetime) -> str:

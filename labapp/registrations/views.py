@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
@@ -18,9 +20,15 @@ from labapp.registrations.errors import (
 from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, RemindersForm, ResendLinkForm
 from labapp.registrations.invites import calendar_links, has_calendar_entry, invite_download
 from labapp.registrations.models import EducatorRole, Registration
+from labapp.registrations.receipts import (
+    Receipt,
+    keep_receipt,
+    read_receipt,
+    receipt_registration,
+    shows_what_was_typed,
+)
 from labapp.registrations.seat_offers import SeatAlreadyTaken, take_offered_seat
 from labapp.registrations.services import (
-    Outcome,
     RegistrationDetails,
     cancel_registration,
     find_by_manage_token,
@@ -30,6 +38,7 @@ from labapp.registrations.services import (
     waitlist_position,
 )
 from labapp.reminders.services import describe_offset, reminder_offsets_for, set_reminders
+from labapp.sessions.models import LabSession
 from labapp.sessions.services import SessionNotFound
 from labapp.sessions.views import public_session_or_404, render_session_page
 
@@ -78,11 +87,62 @@ def create(slug: str) -> Response | tuple[str, int]:
         except RegistrationClosed as closed:
             form.form_errors.append(str(closed))
         else:
-            if result.outcome == Outcome.ALREADY_REGISTERED:
-                return redirect(url_for("registrations.check_email", slug=slug))
-            return redirect(url_for("registrations.registered", token=result.token))
+            # Never the manage link: typing an address proves nothing, so that link goes only by email.
+            keep_receipt(result, now=now)
+            return redirect(url_for("registrations.result", slug=slug))
     # Drafts are as unknown as a wrong slug, whatever was typed into the form.
     return render_session_page(public_session_or_404(slug), form=form, now=now), 400
+
+
+def _receipt(lab: LabSession, *, now: datetime) -> tuple[Receipt | None, Registration | None]:
+    """This browser's receipt for the session, and the new registration it names (None for a repeat)."""
+    receipt = read_receipt(lab.id, now=now)
+    return receipt, receipt_registration(receipt) if receipt is not None else None
+
+
+def _private(response: Response) -> Response:
+    """What one browser typed: never stored by a shared cache or kept by the browser."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/sessions/<slug>/registered")
+def result(slug: str) -> Response:
+    """The page after registering, from this browser's receipt: confirmed, waitlisted or 'check your email'.
+
+    410 for any other browser, or once the receipt is older than RECEIPT_LIFETIME.
+    """
+    lab = public_session_or_404(slug)
+    receipt, registration = _receipt(lab, now=utcnow())
+    if receipt is not None and receipt.is_repeat:
+        page = render_template("registrations/check_email.html", lab=lab, email=receipt.email)
+    elif receipt is not None and registration is not None:
+        page = render_template(
+            "registrations/registered.html",
+            lab=lab,
+            registration=registration,
+            email=receipt.email,
+            position=waitlist_position(registration),
+            shows_answers=shows_what_was_typed(receipt, registration),
+            calendar=calendar_links(registration, join=False,
+                                    ics_url=url_for("registrations.result_calendar", slug=lab.slug)),
+        )
+    else:
+        return _private(make_response(render_template("registrations/result_expired.html", lab=lab), 410))
+    return _private(make_response(page))
+
+
+@bp.get("/sessions/<slug>/registered/calendar.ics")
+def result_calendar(slug: str) -> Response:
+    """The result page's .ics: public details only, with the emailed invite's UID so it adds no second entry."""
+    lab = public_session_or_404(slug)
+    now = utcnow()
+    _, registration = _receipt(lab, now=now)
+    if registration is None or not has_calendar_entry(registration):
+        abort(410)
+    response = Response(invite_download(registration, now=now, private=False), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{lab.slug}.ics"'
+    return _private(response)
 
 
 @bp.get("/sessions/<slug>/check-your-email")
@@ -110,19 +170,6 @@ def _load(token: str) -> Registration:
         return find_by_manage_token(token)
     except RegistrationNotFound:
         abort(404)
-
-
-@bp.get("/manage/<token>/registered")
-def registered(token: str) -> str:
-    """The result page right after registering: confirmed, or waitlisted with a position."""
-    registration = _load(token)
-    return render_template(
-        "registrations/registered.html",
-        registration=registration,
-        lab=registration.lab_session,
-        position=waitlist_position(registration),
-        token=token,
-    )
 
 
 @bp.route("/manage/<token>", methods=["GET", "POST"])
@@ -156,7 +203,7 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
         position=waitlist_position(registration),
         can_change=now < lab.starts_at and not registration.is_cancelled,
         cancel_form=ConfirmForm(),
-        calendar=calendar_links(registration, token=token),
+        calendar=calendar_links(registration, ics_url=url_for("registrations.invite", token=token)),
         protocol_panel=manage_panel(registration, now=now),
         reminder_offsets=[describe_offset(offset) for offset in reminder_offsets_for(lab)],
     )

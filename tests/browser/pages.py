@@ -41,6 +41,30 @@ def _record_request_with_nothing_filled_in(page: Any, site: DemoSite) -> None:
     _submit(page, "Email me my record")
 
 
+def register_in_browser(page: Any, slug: str, *, email: str, full_name: str = "Jordan Okafor") -> None:
+    """Fill in the session page's form with the required fields and send it (ends on the page after registering)."""
+    page.goto(f"/sessions/{slug}")
+    page.locator("#full_name").fill(full_name)
+    page.locator("#email").fill(email)
+    page.locator("#role-0").check()
+    page.locator("#organisation").fill("Riverside Elementary")
+    page.locator("#consent").check()
+    with page.expect_navigation():
+        page.locator("#register button[type=submit]").press("Enter")
+
+
+def _registered(slug: Callable[[DemoSite], str], email: str, *, times: int = 1) -> Visit:
+    def visit(page: Any, site: DemoSite) -> None:
+        for _ in range(times):
+            register_in_browser(page, slug(site), email=email)
+    return visit
+
+
+def _result_page_in_another_browser(page: Any, site: DemoSite) -> None:
+    page.context.clear_cookies()  # what any other browser sees: no receipt
+    page.goto(f"/sessions/{site.open_slug}/registered")
+
+
 def _go(path: Callable[[DemoSite], str]) -> Visit:
     return lambda page, site: page.goto(path(site))
 
@@ -54,8 +78,10 @@ PUBLIC_PAGES: dict[str, Visit] = {
     "check-your-email": _go(lambda site: f"/sessions/{site.open_slug}/check-your-email"),
     "resend-link": _go(lambda site: f"/sessions/{site.open_slug}/resend-link"),
     "resend-link-errors": _resend_with_nothing_filled_in,
-    "registered": _go(lambda site: f"/manage/{site.confirmed_token}/registered"),
-    "registered-waitlist": _go(lambda site: f"/manage/{site.waitlisted_token}/registered"),
+    "registered": _registered(lambda site: site.open_slug, "new.reader@example.edu"),
+    "registered-waitlist": _registered(lambda site: site.full_slug, "waiting.reader@example.edu"),
+    "registered-again": _registered(lambda site: site.open_slug, "twice.reader@example.edu", times=2),
+    "registered-expired": _result_page_in_another_browser,
     "manage": _go(lambda site: f"/manage/{site.confirmed_token}"),
     "manage-waitlist": _go(lambda site: f"/manage/{site.waitlisted_token}"),
     "manage-form-errors": _manage_with_the_name_erased,

@@ -68,7 +68,7 @@ def test_facilitator_publishes_checks_in_exports_and_messages_attendees(
     visitor.locator("#organisation").fill("Riverside Elementary")
     visitor.locator("#consent").check()
     _press(visitor, "Register")
-    assert visitor.locator("h1").inner_text() == "You're registered"
+    assert visitor.locator("h1").inner_text() == "You're confirmed"
     assert live_server.deliver_mail().sent == 1
     (confirmation,) = smtp.to("rosa@example.edu")
     assert str(confirmation["Subject"]).startswith(f"Confirmed: {TITLE} — ")

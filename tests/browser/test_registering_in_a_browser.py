@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from labapp.registrations.models import Registration, RegistrationStatus
 from tests.browser.helpers import focused, tab_to
+from tests.browser.pages import register_in_browser
 from tests.browser.tools import NOW
 from tests.factories import make_lab_session, make_registration
 
@@ -68,10 +71,14 @@ def test_educator_registers_by_keyboard_then_cancels_and_the_next_person_gets_th
     page.keyboard.press("Enter")
 
     # The confirmation page.
-    page.wait_for_url("**/registered")
-    assert page.locator("h1").inner_text() == "You're registered"
+    page.wait_for_url(f"**/sessions/{lab.slug}/registered")
+    assert page.locator("h1").inner_text() == "You're confirmed"
     assert "You're confirmed for this session." in page.locator("[role=status]").inner_text()
     assert "Rosa.Delgado@example.edu" in page.locator("main").inner_text()
+    assert "Riverside Elementary" in page.locator(".typed").last.inner_text()
+    # The browser that typed the address gets no manage link: that goes only to the inbox.
+    assert "/manage/" not in page.content()
+    assert page.get_by_role("link", name="Add to Google Calendar").count() == 1
 
     # The worker delivers the confirmation over SMTP; its manage link opens the person's page.
     assert live_server.deliver_mail().sent == 1
@@ -114,4 +121,23 @@ def test_educator_registers_by_keyboard_then_cancels_and_the_next_person_gets_th
 
     db.session.expire_all()
     assert db.session.get(Registration, waiting.id).status == RegistrationStatus.CONFIRMED
+    assert page.problems.all() == []
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_the_pages_after_registering_fit_a_phone_with_a_long_address(open_page, demo_site, width):
+    page = open_page(width=width)
+    address = "jordan.okafor.1796286385.abc@example.edu"
+    assert len(address) == 40
+    results = {
+        "confirmed": (demo_site.open_slug, "You're confirmed"),
+        "waitlisted": (demo_site.full_slug, "on the waitlist"),
+        "check-your-email": (demo_site.open_slug, "Check your email"),  # the same address again
+    }
+    for name, (slug, heading) in results.items():
+        register_in_browser(page, slug, email=address)
+        assert heading in page.locator("h1").inner_text(), name
+        assert address in page.locator("main").inner_text(), name
+        sizes = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert sizes[0] <= sizes[1], f"the {name} page is {sizes[0]} px wide at {sizes[1]} px"
     assert page.problems.all() == []

@@ -89,7 +89,7 @@ def test_registering_again_after_cancelling_is_allowed(client):
 
     response = client.post(f"/sessions/{lab.slug}/register", data=registration_form(email="again@example.org"),
                            follow_redirects=True)
-    assert "You're registered" in response.get_data(as_text=True)
+    assert "You're confirmed" in response.get_data(as_text=True)
 
 
 def test_every_confirmation_and_reminder_has_a_cant_make_it_link_to_the_one_button_page(client):

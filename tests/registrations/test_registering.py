@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from labapp.db import db
+from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.services import normalise_email, waitlist_position
 from tests.factories import make_lab_session, make_registration, now_utc, registration_form
@@ -25,7 +26,7 @@ def test_registering_while_seats_remain_confirms_and_says_so(client):
                            follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "You're registered" in page and "You're confirmed for this session" in page
+    assert "You're confirmed" in page and "You're confirmed for this session" in page
     [registration] = _registrations()
     assert registration.status == RegistrationStatus.CONFIRMED
     assert [m.kind for m in outbox()] == ["registration_confirmed"]
@@ -113,8 +114,10 @@ def test_names_and_answers_containing_html_are_shown_escaped(client):
                            data=registration_form(full_name="<script>alert(1)</script>", hopes="<b>bold</b>"),
                            follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "<script>alert(1)</script>" not in page
-    manage = client.get(response.request.path.replace("/registered", "")).get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<script>alert(1)</script>" not in page and "<b>bold</b>" not in page
+    [registration] = _registrations()
+    manage = client.get(f"/manage/{manage_token(registration)}").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in manage and "<b>bold</b>" not in manage
 
 

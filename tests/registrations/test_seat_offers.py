@@ -13,7 +13,7 @@ from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.seat_offers import SeatAlreadyTaken, take_offered_seat
 from labapp.registrations.services import cancel_registration, waitlist_position
-from tests.factories import make_lab_session, make_registration
+from tests.factories import make_lab_session, make_registration, registration_form
 from tests.helpers import outbox
 
 
@@ -97,3 +97,42 @@ def test_leaving_the_waitlist_moves_everyone_behind_up(client):
     db.session.expire_all()
     assert waitlist_position(db.session.get(Registration, second.id)) == 1
     assert waitlist_position(db.session.get(Registration, third.id)) == 2
+
+
+def test_a_newcomer_joins_the_waitlist_behind_the_people_a_seat_is_on_offer_to(client, app):
+    lab, seated, (first, second) = _full_session_starting_soon()
+    soon = lab.starts_at - timedelta(minutes=30)
+    app.config["CLOCK"] = lambda: soon
+    cancel_registration(registration_id=seated.id, now=soon)
+    response = client.post(f"/sessions/{lab.slug}/register", data=registration_form(email="newcomer@example.edu"),
+                           follow_redirects=True)
+    assert "number 3 in line" in response.get_data(as_text=True)
+    newcomer = db.session.scalars(select(Registration).where(Registration.email == "newcomer@example.edu")).one()
+    assert (newcomer.status, waitlist_position(newcomer)) == (RegistrationStatus.WAITLISTED, 3)
+    assert outbox()[-1].kind == "registration_waitlisted"
+    response = client.post(f"/manage/{manage_token(second)}/take-seat", follow_redirects=True)
+    assert "The seat is yours" in response.get_data(as_text=True)
+    assert [_status(r.id) for r in (first, second, newcomer)] == [
+        RegistrationStatus.WAITLISTED, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+
+
+def test_a_seat_on_offer_goes_to_a_newcomer_once_nobody_is_waiting(app):
+    lab, seated, (only,) = _full_session_starting_soon(waiting=1)
+    soon = lab.starts_at - timedelta(minutes=30)
+    cancel_registration(registration_id=seated.id, now=soon)
+    cancel_registration(registration_id=only.id, now=soon)
+    newcomer = make_registration(lab, now=soon + timedelta(minutes=1))
+    assert newcomer.status == RegistrationStatus.CONFIRMED
+
+
+def test_while_a_seat_is_on_offer_the_public_pages_say_full_join_the_waitlist(client, app):
+    lab, seated, (only,) = _full_session_starting_soon(waiting=1)
+    soon = lab.starts_at - timedelta(minutes=30)
+    app.config["CLOCK"] = lambda: soon
+    cancel_registration(registration_id=seated.id, now=soon)
+    for path in ("/", f"/sessions/{lab.slug}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Full — join the waitlist" in page and "1 seat left" not in page, path
+    assert "Join the waitlist</button>" in client.get(f"/sessions/{lab.slug}").get_data(as_text=True)
+    cancel_registration(registration_id=only.id, now=soon)  # nobody left to offer it to
+    assert "1 seat left" in client.get(f"/sessions/{lab.slug}").get_data(as_text=True)
