@@ -13,8 +13,10 @@ from werkzeug.exceptions import HTTPException
 
 from labapp import timefmt
 from labapp.clock import utcnow
+from labapp.core.request_limits import init_request_limits
 from labapp.core.request_log import configure_logging, current_request_id, init_request_log, loggable_path
 from labapp.core.security import init_security
+from labapp.core.urls import init_url_converters
 
 log = logging.getLogger("labapp")
 
@@ -56,6 +58,8 @@ def too_many_requests_hint() -> str:
 def init_app(app: Flask) -> None:
     """Wire error pages, headers, template filters and logging into the app."""
     configure_logging(app)
+    init_url_converters(app)
+    init_request_limits(app)
     init_security(app)
     init_request_log(app)
     if not app.config.get("MAIL_SERVER") and not app.testing:
