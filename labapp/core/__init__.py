@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from labapp import timefmt
@@ -76,6 +77,20 @@ def init_app(app: Flask) -> None:
         if error.code == 429:
             return render_error(429, too_many_requests_hint())
         return render_error(error.code, getattr(error, "description_for_people", None))
+
+    @app.errorhandler(DBAPIError)
+    def database_connection_lost(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
+        # The database restarted (or dropped this connection) mid-request. Nothing is acknowledged, the
+        # pool reconnects on its next checkout (pre-ping), and a repeated registration is recognised if
+        # its commit went through before the drop: "try again in a moment" is the true answer.
+        if not error.connection_invalidated:
+            raise error
+        log.warning("database connection lost on %s %s: %s", request.method, loggable_path(), error.orig)
+        from labapp.db import db
+
+        db.session.rollback()
+        page, status = render_error(503)
+        return page, status, {"Retry-After": "5"}
 
     if not app.testing:
         # Tests let unexpected errors propagate, so a 500 fails loudly with its traceback.
