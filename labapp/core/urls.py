@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from werkzeug.routing import BaseConverter
@@ -26,6 +27,14 @@ def numbers_up_to(limit: int) -> str:
             options.append(f"{digits[:at]}[{lowest}-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
     options.append(digits)
     return "(?:" + "|".join(options) + ")"
+
+
+_ID = re.compile(numbers_up_to(MAX_ID))
+
+
+def parse_id(text: str) -> int | None:
+    """A database id typed in a form value (1 to MAX_ID), else None: the same rule as `<id:…>`."""
+    return int(text) if _ID.fullmatch(text) else None
 
 
 class IdConverter(BaseConverter):

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
+from labapp.core.urls import parse_id
 from labapp.db import db
 from labapp.protocol.agendas import AgendaItemInput, InvalidAgenda, session_agenda, set_session_agenda
 from labapp.protocol.forms import AGENDA_ROWS, AgendaForm, ButtonForm, ComponentForm, ResetAgendaForm, lines
@@ -165,9 +166,10 @@ def _agenda_items(form: AgendaForm) -> list[AgendaItemInput]:
         choice, minutes = row.form.component_id.data or "", row.form.minutes.data
         if not choice:
             continue
-        if not choice.isdigit() or minutes is None:
+        component_id = parse_id(choice)
+        if component_id is None or minutes is None:
             raise InvalidAgenda(f"Line {number}: please give the minutes for each part you chose.")
-        items.append(AgendaItemInput(component_id=int(choice), minutes=minutes))
+        items.append(AgendaItemInput(component_id=component_id, minutes=minutes))
     if not items:
         raise InvalidAgenda("Please choose at least one part, or go back to the default agenda.")
     return items

@@ -117,6 +117,16 @@ def test_a_session_id_past_the_range_is_page_not_found(app):
     assert "Page not found" in response.get_data(as_text=True)
 
 
+def test_an_agenda_part_past_the_id_range_gets_the_form_again_with_a_message(app):
+    lab = make_lab_session()
+    client, _ = _signed_in_admin(app)
+    for part in (HUGE, str(MAX_ID + 1)):
+        response = client.post(f"/dashboard/sessions/{lab.id}/agenda",
+                               data={"rows-0-component_id": part, "rows-0-minutes": "10"})
+        assert response.status_code == 400
+        assert "data-error-summary" in response.get_data(as_text=True)
+
+
 # --- Every dashboard form with dates no one means --------------------------------------------------
 
 class _Forms(HTMLParser):
