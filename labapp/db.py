@@ -95,4 +95,6 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")  # in-memory databases answer 'memory' and carry on
+    # Erased names and answers are overwritten with zeros instead of lingering in free pages of the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()

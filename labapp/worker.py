@@ -36,9 +36,9 @@ def run_pass(*, now) -> dict[str, int]:  # noqa: ANN001
 
 def cleanup_erased_copies() -> int:
     """Delete delivered emails of people who were erased (their last email had to go out first)."""
-    from labapp.privacy.services import remove_delivered_copies_of_anonymised
+    from labapp.privacy.services import remove_delivered_copies_of_erased
 
-    removed = remove_delivered_copies_of_anonymised()
+    removed = remove_delivered_copies_of_erased()
     db.session.commit()
     return removed
 

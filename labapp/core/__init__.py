@@ -9,13 +9,16 @@ from typing import Any
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from labapp import timefmt
 from labapp.clock import utcnow
 from labapp.core.private import init_private_areas
+from labapp.core.request_limits import init_request_limits
 from labapp.core.request_log import configure_logging, current_request_id, init_request_log, loggable_path
 from labapp.core.security import init_security
+from labapp.core.urls import init_url_converters
 
 log = logging.getLogger("labapp")
 # What may end a session title that is the end of a sentence in an email ("…who are we not hearing?").
@@ -64,6 +67,8 @@ def end_sentence(text: str) -> str:
 def init_app(app: Flask) -> None:
     """Wire error pages, headers, template filters and logging into the app."""
     configure_logging(app)
+    init_url_converters(app)
+    init_request_limits(app)
     init_security(app)
     init_private_areas(app)
     init_request_log(app)
@@ -81,6 +86,20 @@ def init_app(app: Flask) -> None:
         if error.code == 429:
             return render_error(429, too_many_requests_hint())
         return render_error(error.code, getattr(error, "description_for_people", None))
+
+    @app.errorhandler(DBAPIError)
+    def database_connection_lost(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
+        # The database restarted (or dropped this connection) mid-request. Nothing is acknowledged, the
+        # pool reconnects on its next checkout (pre-ping), and a repeated registration is recognised if
+        # its commit went through before the drop: "try again in a moment" is the true answer.
+        if not error.connection_invalidated:
+            raise error
+        log.warning("database connection lost on %s %s: %s", request.method, loggable_path(), error.orig)
+        from labapp.db import db
+
+        db.session.rollback()
+        page, status = render_error(503)
+        return page, status, {"Retry-After": "5"}
 
     if not app.testing:
         # Tests let unexpected errors propagate, so a 500 fails loudly with its traceback.

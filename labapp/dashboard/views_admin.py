@@ -32,7 +32,7 @@ def outbox() -> str:
                            form=RosterActionForm())
 
 
-@bp.post("/outbox/<int:outbox_id>/retry")
+@bp.post("/outbox/<id:outbox_id>/retry")
 def outbox_retry(outbox_id: int) -> Response:
     """Put an email back in line for the worker."""
     require_admin()
@@ -62,7 +62,7 @@ def users() -> Response | str | tuple[str, int]:
                            action_form=RosterActionForm()), status
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.post("/users/<id:user_id>/active")
 def user_active(user_id: int) -> Response:
     """Let a user sign in again, or stop them (not oneself)."""
     require_admin()

@@ -35,7 +35,7 @@ def _visible_session_ids() -> list[int] | None:
     return None if user.is_admin else [lab.id for lab in sessions_visible_to(user)]
 
 
-@bp.get("/sessions/<int:lab_id>/export.csv")
+@bp.get("/sessions/<id:lab_id>/export.csv")
 def export_session(lab_id: int) -> Response:
     """Every registration of one session (all statuses), as CSV."""
     lab = load_session(lab_id)

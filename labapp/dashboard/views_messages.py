@@ -25,7 +25,7 @@ from labapp.messages.services import (
 PREVIEW_NAMES = 12
 
 
-@bp.route("/sessions/<int:lab_id>/messages/new", methods=["GET", "POST"])
+@bp.route("/sessions/<id:lab_id>/messages/new", methods=["GET", "POST"])
 def message_new(lab_id: int) -> Response | str | tuple[str, int]:
     """Write, preview, then send; nothing is sent until the preview's Send button."""
     lab = load_session(lab_id)
@@ -59,14 +59,14 @@ def message_new(lab_id: int) -> Response | str | tuple[str, int]:
     return render_template("dashboard/message_form.html", lab=lab, form=form, preview=preview), status
 
 
-@bp.get("/sessions/<int:lab_id>/messages")
+@bp.get("/sessions/<id:lab_id>/messages")
 def messages(lab_id: int) -> str:
     """What was sent to this session's attendees, newest first."""
     lab = load_session(lab_id)
     return render_template("dashboard/messages.html", lab=lab, messages=messages_for_session(lab.id))
 
 
-@bp.get("/sessions/<int:lab_id>/messages/<int:message_id>")
+@bp.get("/sessions/<id:lab_id>/messages/<id:message_id>")
 def message_detail(lab_id: int, message_id: int) -> str:
     """One message: its text, and who it went to with each email's delivery."""
     lab = load_session(lab_id)

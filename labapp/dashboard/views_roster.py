@@ -46,7 +46,7 @@ def _roster_args() -> dict[str, str]:
     return {key: value for key in ("tab", "q", "sort", "page") if (value := request.values.get(key, ""))}
 
 
-@bp.get("/sessions/<int:lab_id>/roster")
+@bp.get("/sessions/<id:lab_id>/roster")
 def roster(lab_id: int) -> str:
     """Confirmed, waitlisted or cancelled people, 50 a page; the same few queries for any number of rows."""
     lab = load_session(lab_id)
@@ -88,7 +88,7 @@ def _act(lab_id: int, registration_id: int, action: Callable[[int, int], str]) -
                     + f"#r{registration_id}-status")
 
 
-@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/check-in")
+@bp.post("/sessions/<id:lab_id>/registrations/<id:registration_id>/check-in")
 def check_in(lab_id: int, registration_id: int) -> Response:
     """One tap: this person is here (undo=1 takes it back)."""
     is_here = request.form.get("undo") != "1"
@@ -99,7 +99,7 @@ def check_in(lab_id: int, registration_id: int) -> Response:
     return _act(lab_id, registration_id, action)
 
 
-@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/promote")
+@bp.post("/sessions/<id:lab_id>/registrations/<id:registration_id>/promote")
 def promote(lab_id: int, registration_id: int) -> Response:
     """Give a waitlisted person a seat now; they get `You're in: …`."""
     def action(lid: int, rid: int) -> str:
@@ -109,7 +109,7 @@ def promote(lab_id: int, registration_id: int) -> Response:
     return _act(lab_id, registration_id, action)
 
 
-@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/cancel")
+@bp.post("/sessions/<id:lab_id>/registrations/<id:registration_id>/cancel")
 def cancel(lab_id: int, registration_id: int) -> Response:
     """Cancel on the person's behalf; they are told, and a freed seat goes to the waitlist."""
     def action(lid: int, rid: int) -> str:
@@ -118,7 +118,7 @@ def cancel(lab_id: int, registration_id: int) -> Response:
     return _act(lab_id, registration_id, action)
 
 
-@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/resend")
+@bp.post("/sessions/<id:lab_id>/registrations/<id:registration_id>/resend")
 def resend(lab_id: int, registration_id: int) -> Response:
     """Send the person's confirmation (with their private link) again."""
     def action(lid: int, rid: int) -> str:
@@ -127,7 +127,7 @@ def resend(lab_id: int, registration_id: int) -> Response:
     return _act(lab_id, registration_id, action)
 
 
-@bp.post("/sessions/<int:lab_id>/registrations/<int:registration_id>/certificate")
+@bp.post("/sessions/<id:lab_id>/registrations/<id:registration_id>/certificate")
 def resend_certificate(lab_id: int, registration_id: int) -> Response:
     """Email a checked-in attendee the link to their certificate again (only after the session)."""
     def action(lid: int, rid: int) -> str:
@@ -137,7 +137,7 @@ def resend_certificate(lab_id: int, registration_id: int) -> Response:
     return _act(lab_id, registration_id, action)
 
 
-@bp.get("/sessions/<int:lab_id>/room")
+@bp.get("/sessions/<id:lab_id>/room")
 def room(lab_id: int) -> str:
     """Who's in the room: roles, focus populations and hopes of the people with a seat, and pre-work by question."""
     lab = load_session(lab_id)

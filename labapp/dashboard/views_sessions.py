@@ -123,7 +123,7 @@ def session_new() -> Response | str | tuple[str, int]:
     return render_template("dashboard/session_form.html", form=form, lab=None), status
 
 
-@bp.get("/sessions/<int:lab_id>")
+@bp.get("/sessions/<id:lab_id>")
 def session_detail(lab_id: int) -> str:
     """One session: its facts, seat counts and the actions a facilitator can take."""
     lab = load_session(lab_id)
@@ -132,7 +132,7 @@ def session_detail(lab_id: int) -> str:
                            action_form=RosterActionForm(), now=utcnow(), follow_up_at=follow_up_at)
 
 
-@bp.route("/sessions/<int:lab_id>/edit", methods=["GET", "POST"])
+@bp.route("/sessions/<id:lab_id>/edit", methods=["GET", "POST"])
 def session_edit(lab_id: int) -> Response | str | tuple[str, int]:
     """Change a session; people with a seat are told when the time, place or link changes."""
     lab = load_session(lab_id)
@@ -164,19 +164,19 @@ def _state_change(lab_id: int, action, done: str) -> Response:  # noqa: ANN001
     return redirect(url_for("dashboard.session_detail", lab_id=lab.id))
 
 
-@bp.post("/sessions/<int:lab_id>/publish")
+@bp.post("/sessions/<id:lab_id>/publish")
 def session_publish(lab_id: int) -> Response:
     """Make the session public."""
     return _state_change(lab_id, publish_session, "The session is published.")
 
 
-@bp.post("/sessions/<int:lab_id>/unpublish")
+@bp.post("/sessions/<id:lab_id>/unpublish")
 def session_unpublish(lab_id: int) -> Response:
     """Take the session back to draft (only while nobody is registered)."""
     return _state_change(lab_id, unpublish_session, "The session is a draft again.")
 
 
-@bp.route("/sessions/<int:lab_id>/cancel", methods=["GET", "POST"])
+@bp.route("/sessions/<id:lab_id>/cancel", methods=["GET", "POST"])
 def session_cancel(lab_id: int) -> Response | str:
     """Ask 'are you sure?', then cancel and tell everyone registered."""
     lab = load_session(lab_id)
@@ -192,7 +192,7 @@ def session_cancel(lab_id: int) -> Response | str:
     return render_template("dashboard/session_cancel.html", lab=lab, listing=get_listing(lab), form=form)
 
 
-@bp.post("/sessions/<int:lab_id>/duplicate")
+@bp.post("/sessions/<id:lab_id>/duplicate")
 def session_duplicate(lab_id: int) -> Response:
     """Run it again next month: a draft copy four weeks later, same local time."""
     lab = load_session(lab_id)

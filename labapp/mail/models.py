@@ -36,6 +36,9 @@ class OutboxMessage(db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
+    # The person was erased while this email waited: it goes out (they are told), then the copy is deleted.
+    # (Migration 0011 gives it a server default for existing rows; none here, so batched inserts need no RETURNING.)
+    is_erased_after_delivery: Mapped[bool] = mapped_column(default=False)
     status: Mapped[OutboxStatus] = mapped_column(String(20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]

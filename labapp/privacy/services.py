@@ -7,18 +7,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, cast, delete, func, literal, select, update
+from sqlalchemy import String, and_, cast, func, literal, or_, select, update
 
 from labapp.accounts.models import User
 from labapp.db import db, unit_of_work
-from labapp.mail.models import OutboxMessage, OutboxStatus
+from labapp.mail.erasure import addressed_to, erase_bodies, erase_copies, remove_erased_copies
+from labapp.mail.models import OutboxMessage
 from labapp.privacy.models import AuditEvent
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.services import cancel_registration, normalise_email
 from labapp.sessions.models import LabSession
 
 ANONYMOUS_NAME = "Anonymised participant"
-ERASED_BODY = "[erased under the retention policy]"
+RESET_EMAIL_KIND = "password_reset"  # accounts' reset email; it goes to a user, not a registration
 
 
 @dataclass
@@ -98,15 +99,23 @@ def _anonymise_where(*conditions: Any, now: datetime) -> None:
     )
 
 
-def remove_delivered_copies_of_anonymised() -> int:
-    """Delete sent or failed outbox rows of anonymised people (pending ones go after delivery)."""
+def remove_delivered_copies_of_erased() -> int:
+    """Delete sent or failed emails of erased people (pending ones go once delivered): those marked at
+    erasure, those of anonymised registrations, and password resets of deactivated accounts."""
     anonymised = select(Registration.id).where(Registration.anonymised_at.is_not(None))
-    result = db.session.execute(
-        delete(OutboxMessage)
-        .where(OutboxMessage.registration_id.in_(anonymised), OutboxMessage.status != OutboxStatus.PENDING)
-        .execution_options(synchronize_session=False)
+    deactivated = select(func.lower(User.email)).where(User.is_active.is_(False))
+    return remove_erased_copies(
+        OutboxMessage.registration_id.in_(anonymised),
+        and_(OutboxMessage.kind == RESET_EMAIL_KIND, addressed_to(deactivated)),
     )
-    return result.rowcount or 0
+
+
+def _erase_copies_of_people_leaving(in_scope: Any) -> None:
+    """Before anonymising the registrations in scope: erase every email to a person none of whose
+    registrations stays (record links and the like carry an address but no registration)."""
+    leaving = select(Registration.email_key).where(in_scope, Registration.anonymised_at.is_(None))
+    staying = select(Registration.email_key).where(~in_scope, Registration.anonymised_at.is_(None))
+    erase_copies(and_(addressed_to(leaving), ~addressed_to(staying)))
 
 
 def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
@@ -130,15 +139,7 @@ def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
             return report
         if sensitive_sessions:
             in_scope = Registration.lab_session_id.in_(sensitive_sessions)
-            db.session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.registration_id.in_(select(Registration.id).where(in_scope, *not_erased)),
-                    OutboxMessage.status != OutboxStatus.PENDING,
-                )
-                .values(text_body=ERASED_BODY, html_body=ERASED_BODY, calendar_ics=None)
-                .execution_options(synchronize_session=False)
-            )
+            erase_bodies(OutboxMessage.registration_id.in_(select(Registration.id).where(in_scope, *not_erased)))
             db.session.execute(
                 update(Registration)
                 .where(in_scope, *not_erased)
@@ -146,8 +147,9 @@ def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
                 .execution_options(synchronize_session=False)
             )
         if anonymise_sessions:
+            _erase_copies_of_people_leaving(Registration.lab_session_id.in_(anonymise_sessions))
             _anonymise_where(Registration.lab_session_id.in_(anonymise_sessions), *not_anonymised, now=now)
-        report.outbox_rows_removed = remove_delivered_copies_of_anonymised()
+        report.outbox_rows_removed = remove_delivered_copies_of_erased()
         if report.sensitive_total or report.anonymised_total:
             db.session.add(AuditEvent(occurred_at=now, action="retention_purge", details={
                 "sensitive_erased": report.sensitive_total, "anonymised": report.anonymised_total,
@@ -158,8 +160,9 @@ def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
 def erase_person(*, email: str, now: datetime, actor_user_id: int | None = None) -> int:
     """Erase a person everywhere: cancel what is still ahead (seats go to the waitlist), then anonymise.
 
-    They get a `Cancelled:` email for each upcoming registration; once delivered,
-    the worker deletes that copy too. Returns how many registrations were erased.
+    They get a `Cancelled:` email for each upcoming registration. Every email to them, of any kind, is
+    deleted: at once if it went out, else by the worker once delivered. Returns how many registrations
+    were erased.
     """
     _, email_key = normalise_email(email)
     with unit_of_work():
@@ -176,9 +179,11 @@ def erase_person(*, email: str, now: datetime, actor_user_id: int | None = None)
         ids = [r.id for r in registrations]
         if ids:
             _anonymise_where(Registration.id.in_(ids), now=now)
-            from labapp.records.services import forget_record_links
+        db.session.flush()  # the Cancelled: emails are rows now, so they are marked below
+        erase_copies(addressed_to([email_key]), OutboxMessage.registration_id.in_(ids))
+        from labapp.records.services import forget_record_links
 
-            forget_record_links(email_key)
+        forget_record_links(email_key)
         db.session.add(AuditEvent(occurred_at=now, actor_user_id=actor_user_id, action="person_erased",
                                   details={"registrations": len(ids)}))
     db.session.expire_all()
@@ -197,7 +202,8 @@ def export_person(registration: Registration) -> dict[str, Any]:
     emails = list(
         db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.registration_id.in_([r.id for r in registrations]))
+            .where(or_(OutboxMessage.registration_id.in_([r.id for r in registrations]),
+                       addressed_to([registration.email_key])))
             .order_by(OutboxMessage.id)
         )
     )

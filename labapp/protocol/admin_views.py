@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
+from labapp.core.urls import parse_id
 from labapp.db import db
 from labapp.protocol.agendas import AgendaItemInput, InvalidAgenda, session_agenda, set_session_agenda
 from labapp.protocol.forms import AGENDA_ROWS, AgendaForm, ButtonForm, ComponentForm, ResetAgendaForm, lines
@@ -86,7 +87,7 @@ def add() -> Response | str | tuple[str, int]:
     return render_template("protocol/admin/edit.html", form=form, component=None, preview=None), status
 
 
-@bp.route("/protocol/<int:component_id>/edit", methods=["GET", "POST"])
+@bp.route("/protocol/<id:component_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(component_id: int) -> Response | str | tuple[str, int]:
     """Edit a component's text, minutes and prompts (Markdown notes are sanitised when shown)."""
@@ -112,7 +113,7 @@ def edit(component_id: int) -> Response | str | tuple[str, int]:
                            preview=render_markdown(component.facilitator_notes)), status
 
 
-@bp.post("/protocol/<int:component_id>/move/<any(up, down):direction>")
+@bp.post("/protocol/<id:component_id>/move/<any(up, down):direction>")
 @login_required
 def move(component_id: int, direction: str) -> Response:
     """Move a component one place up or down."""
@@ -124,7 +125,7 @@ def move(component_id: int, direction: str) -> Response:
     return redirect(url_for("protocol_admin.components") + f"#component-{component_id}")
 
 
-@bp.post("/protocol/<int:component_id>/<any(retire, restore):action>")
+@bp.post("/protocol/<id:component_id>/<any(retire, restore):action>")
 @login_required
 def retire(component_id: int, action: str) -> Response:
     """Retire a component (kept for past agendas) or restore it."""
@@ -165,15 +166,16 @@ def _agenda_items(form: AgendaForm) -> list[AgendaItemInput]:
         choice, minutes = row.form.component_id.data or "", row.form.minutes.data
         if not choice:
             continue
-        if not choice.isdigit() or minutes is None:
+        component_id = parse_id(choice)
+        if component_id is None or minutes is None:
             raise InvalidAgenda(f"Line {number}: please give the minutes for each part you chose.")
-        items.append(AgendaItemInput(component_id=int(choice), minutes=minutes))
+        items.append(AgendaItemInput(component_id=component_id, minutes=minutes))
     if not items:
         raise InvalidAgenda("Please choose at least one part, or go back to the default agenda.")
     return items
 
 
-@bp.route("/sessions/<int:session_id>/agenda", methods=["GET", "POST"])
+@bp.route("/sessions/<id:session_id>/agenda", methods=["GET", "POST"])
 @login_required
 def session_agenda_editor(session_id: int) -> Response | str | tuple[str, int]:
     """Choose the session's parts and minutes; the total must fit the session."""
@@ -192,7 +194,7 @@ def session_agenda_editor(session_id: int) -> Response | str | tuple[str, int]:
                            reset_form=ResetAgendaForm()), status
 
 
-@bp.post("/sessions/<int:session_id>/agenda/reset")
+@bp.post("/sessions/<id:session_id>/agenda/reset")
 @login_required
 def reset_session_agenda(session_id: int) -> Response:
     """Go back to the protocol's default agenda for this session."""

@@ -28,14 +28,14 @@ def _load(registration_id: int, token: str) -> Registration:
         abort(404)
 
 
-@bp.get("/reminders/stop/<int:registration_id>/<token>")
+@bp.get("/reminders/stop/<id:registration_id>/<token>")
 def stop(registration_id: int, token: str) -> str:
     """Ask 'stop reminders?' with a button; never stops anything by itself (mail scanners follow links)."""
     registration = _load(registration_id, token)
     return render_template("reminders/stop.html", registration=registration, lab=registration.lab_session)
 
 
-@bp.post("/reminders/stop/<int:registration_id>/<token>")
+@bp.post("/reminders/stop/<id:registration_id>/<token>")
 @csrf.exempt  # the token in the URL authorises the POST; mail clients send it without a form
 @limiter.limit(STOP_LIMIT_PER_LINK, key_func=_link_key)
 @limiter.limit(STOP_LIMIT_PER_IP)

@@ -66,3 +66,19 @@ def test_dry_run_reports_but_changes_nothing(runner, app):
     result = runner.invoke(args=["privacy", "purge", "--now", when])
     assert "erased sensitive answers of 1 registrations" in result.output
     assert _reload(registration.id).accommodations == ""
+
+
+def test_anonymising_a_persons_last_registration_erases_their_record_link_emails_too(app, client):
+    lab, registration = _past_session_with_one_person()
+    newer = make_registration(make_lab_session(), email="still.here@example.org")
+    make_registration(lab, email="Still.Here@example.org", now=lab.starts_at - timedelta(days=2))
+    for address in ("ANA@example.org", "still.here@example.org"):
+        client.post("/my-record", data={"email": address})
+    deliver_pending(now=now_utc() + timedelta(seconds=1))
+    from tests.helpers import outbox
+
+    assert len(outbox("record_link")) == 2
+    purge_expired(now=lab.ends_at + timedelta(days=730))
+    # Ana has nothing left, so no email names her; the other person's newer registration keeps theirs.
+    assert [m.to_address for m in outbox()] == [newer.email, "still.here@example.org"]
+    assert [m.kind for m in outbox()] == ["registration_confirmed", "record_link"]
