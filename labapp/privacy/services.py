@@ -11,6 +11,7 @@ from sqlalchemy import String, cast, delete, func, literal, select, update
 
 from labapp.accounts.models import User
 from labapp.db import db, unit_of_work
+from labapp.feedback.services import delete_feedback, erase_feedback_words, export_feedback
 from labapp.mail.models import OutboxMessage, OutboxStatus
 from labapp.privacy.models import AuditEvent
 from labapp.registrations.models import Registration, RegistrationStatus
@@ -139,6 +140,7 @@ def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
                 .values(text_body=ERASED_BODY, html_body=ERASED_BODY, calendar_ics=None)
                 .execution_options(synchronize_session=False)
             )
+            erase_feedback_words(select(Registration.id).where(in_scope, *not_erased), now=now)
             db.session.execute(
                 update(Registration)
                 .where(in_scope, *not_erased)
@@ -175,6 +177,7 @@ def erase_person(*, email: str, now: datetime, actor_user_id: int | None = None)
                 cancel_registration(registration_id=registration.id, now=now)
         ids = [r.id for r in registrations]
         if ids:
+            delete_feedback(ids)
             _anonymise_where(Registration.id.in_(ids), now=now)
             from labapp.records.services import forget_record_links
 
@@ -224,6 +227,7 @@ def export_person(registration: Registration) -> dict[str, Any]:
             }
             for r in registrations
         ],
+        "feedback": export_feedback([r.id for r in registrations]),
         "emails": [
             {"subject": m.subject, "status": str(m.status), "queued_at": m.created_at.isoformat(),
              "sent_at": m.sent_at.isoformat() if m.sent_at else None}
