@@ -1,4 +1,4 @@
-"""Reach figures for a date range, in four queries whatever the number of registrations.
+"""Reach figures for a date range, in a constant number of queries whatever the number of registrations.
 
 Every count of people from 1 to 4 is withheld (None, shown as "fewer than 5") so that nobody can be
 picked out of a breakdown; sessions held is a count of sessions, not people, and is always shown.
@@ -6,17 +6,19 @@ picked out of a breakdown; sessions held is a count of sessions, not people, and
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import functools
+import json
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import String, and_, case, cast, distinct, func, select, text
 
 from labapp.core.csv_export import csv_lines
-from labapp.db import db
+from labapp.db import db, is_postgres
 from labapp.feedback.models import FeedbackResponse
 from labapp.registrations.models import FOCUS_POPULATIONS, EducatorRole, Registration, RegistrationStatus
 from labapp.sessions.models import LabSession, SessionFormat, SessionStatus
@@ -92,73 +94,95 @@ def _held_sessions(starts_on: date, ends_on: date, now: datetime) -> dict[int, s
     }
 
 
-class _People:
-    """Sets of people (normalised email keys) per category, registered and attended."""
-
-    def __init__(self) -> None:
-        self.registered: dict[str, set[str]] = defaultdict(set)
-        self.attended: dict[str, set[str]] = defaultdict(set)
-
-    def add(self, category: str, person: str, came: bool) -> None:
-        self.registered[category].add(person)
-        if came:
-            self.attended[category].add(person)
-
-    def rows(self, order: list[str] | None = None, limit: int | None = None) -> list[BreakdownRow]:
-        keys = order if order is not None else sorted(self.registered, key=lambda k: (-len(self.registered[k]), k))
-        keys = [k for k in keys if self.registered.get(k)][:limit]
-        return [BreakdownRow(label=k, registered=shown(len(self.registered[k])),
-                             attended=shown(len(self.attended.get(k, ())))) for k in keys]
-
-
 def reach_report(*, starts_on: date, ends_on: date, now: datetime) -> ReachReport:
-    """The figures for sessions held from `starts_on` to `ends_on` (local dates, inclusive), as of `now`."""
+    """The figures for sessions held from `starts_on` to `ends_on` (local dates, inclusive), as of `now`.
+
+    Five queries whatever the number of registrations (on PostgreSQL two `SET LOCAL` more).
+    """
     sessions = _held_sessions(starts_on, ends_on, now)
     ids = list(sessions) or [-1]
-    rows = db.session.execute(
-        select(Registration.email_key, Registration.role, Registration.organisation, Registration.focus_populations,
-               Registration.status, Registration.checked_in_at, Registration.lab_session_id)
-        .where(Registration.lab_session_id.in_(ids), Registration.status != RegistrationStatus.CANCELLED)
-    )
-    registered: set[str] = set()
-    attended: set[str] = set()
-    seats = came_seats = 0
-    roles, focus, organisations, formats = _People(), _People(), _People(), _People()
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for email_key, role, organisation, populations, status, checked_in_at, lab_id in rows:
-        came = status == RegistrationStatus.CONFIRMED and checked_in_at is not None
-        seats += status == RegistrationStatus.CONFIRMED
-        came_seats += came
-        registered.add(email_key)
-        if came:
-            attended.add(email_key)
-        roles.add(_role_label(role), email_key, came)
-        for key in populations or [NOT_GIVEN]:
-            focus.add(FOCUS_POPULATIONS.get(key, key), email_key, came)
-        name = " ".join((organisation or "").split())
-        org_key = name.casefold() or NOT_GIVEN
-        spellings[org_key][name or NOT_GIVEN] += 1
-        organisations.add(org_key, email_key, came)
-        formats.add(SessionFormat(sessions[lab_id]).label, email_key, came)
-    returning = _attended_before(ids, datetime.combine(starts_on, time(), UTC)) & attended
+    came = and_(Registration.status == RegistrationStatus.CONFIRMED, Registration.checked_in_at.is_not(None))
+    seats, came_seats = db.session.execute(
+        select(func.count(case((Registration.status == RegistrationStatus.CONFIRMED, 1))), func.count(case((came, 1))))
+        .where(Registration.lab_session_id.in_(ids))
+    ).one()
+    counts = _people_counts(ids)
+    registered, attended = counts.get(("total", ""), ("", 0, 0))[1:]
+
+    def rows(kind: str, keys: list[str], label: Any) -> list[BreakdownRow]:
+        found = [(label(key, counts[(kind, key)][0]), *counts[(kind, key)][1:])
+                 for key in keys if (kind, key) in counts]
+        return [BreakdownRow(label=name, registered=shown(r), attended=shown(a)) for name, r, a in found]
+
+    roles = [role.value for role in EducatorRole]
+    roles += sorted(key for kind, key in counts if kind == "role" and key not in roles)
+    organisations = sorted((key for kind, key in counts if kind == "organisation"),
+                           key=lambda key: (-counts[("organisation", key)][1], key))[:TOP_ORGANISATIONS]
+    returning = _returning(ids, datetime.combine(starts_on, time(), UTC))
     responses, average = _feedback(ids)
-    org_rows = [BreakdownRow(label=spellings[row.label].most_common(1)[0][0], registered=row.registered,
-                             attended=row.attended) for row in organisations.rows(limit=TOP_ORGANISATIONS)]
     return ReachReport(
         starts_on=starts_on, ends_on=ends_on, sessions_held=len(sessions),
-        people_registered=shown(len(registered)), people_attended=shown(len(attended)),
+        people_registered=shown(registered), people_attended=shown(attended),
         attendance_rate=came_seats / seats if seats else None,
-        new_people=shown(len(attended - returning)), returning_people=shown(len(returning)),
-        by_role=roles.rows(order=[role.label for role in EducatorRole] + sorted(
-            set(roles.registered) - {role.label for role in EducatorRole})),
-        by_focus=focus.rows(order=[*FOCUS_POPULATIONS.values(), NOT_GIVEN]),
-        by_organisation=org_rows,
-        by_format=formats.rows(order=[f.label for f in SessionFormat]),
+        new_people=shown(attended - returning), returning_people=shown(returning),
+        by_role=rows("role", roles, lambda key, _: _role_label(key)),
+        by_focus=rows("focus", [*FOCUS_POPULATIONS, NOT_GIVEN], lambda key, _: FOCUS_POPULATIONS.get(key, key)),
+        by_organisation=rows("organisation", organisations, lambda key, spelling: spelling or NOT_GIVEN),
+        by_format=rows("format", [f.value for f in SessionFormat], lambda key, _: SessionFormat(key).label),
         responses=shown(responses),
         # A rate or an average of fewer than 5 answers would describe individuals: withheld too.
         response_rate=responses / came_seats if came_seats and shown(responses) else None,
         average_usefulness=average if shown(responses) else None,
     )
+
+
+@functools.cache
+def _focus_keys(focus_text: str | None) -> tuple[str, ...]:
+    """The keys in a stored focus list (JSON text); few distinct lists exist, so each is parsed once."""
+    keys = json.loads(focus_text) if focus_text else []
+    return tuple(keys) if keys else (NOT_GIVEN,)
+
+
+def _people_counts(session_ids: list[int]) -> dict[tuple[str, str], tuple[str, int, int]]:
+    """{(kind, key): (a spelling, people registered, people attended)} for the total and every breakdown.
+
+    One query groups the registrations by person and the values a breakdown needs (one row per
+    person in most cases: a person keeps their role and school), so the database does the heavy
+    part in one pass and Python counts people in sets of email keys.
+    """
+    came = case((and_(Registration.status == RegistrationStatus.CONFIRMED,
+                      Registration.checked_in_at.is_not(None)), 1), else_=0)
+    # Spelling variants of one organisation ("Lincoln Middle", " lincoln  middle") count as one.
+    org_key = func.lower(func.trim(Registration.organisation))
+    for _ in range(3):
+        org_key = func.replace(org_key, "  ", " ")
+    focus_text = cast(Registration.focus_populations, String)
+    if is_postgres():
+        # Let PostgreSQL hash the groups in memory rather than sort on disk, and skip JIT compilation,
+        # which costs more than it saves on one pass over some 50,000 rows.
+        db.session.execute(text("SET LOCAL work_mem = '32MB'"))
+        db.session.execute(text("SET LOCAL jit = off"))
+    rows = db.session.execute(
+        select(Registration.email_key, Registration.role, org_key, func.min(func.trim(Registration.organisation)),
+               focus_text, LabSession.format, func.max(came))
+        .join(LabSession, LabSession.id == Registration.lab_session_id)
+        .where(Registration.lab_session_id.in_(session_ids), Registration.status != RegistrationStatus.CANCELLED)
+        .group_by(Registration.email_key, Registration.role, org_key, focus_text, LabSession.format)
+    )
+    registered: dict[tuple[str, str], set[str]] = defaultdict(set)
+    attended: dict[tuple[str, str], set[str]] = defaultdict(set)
+    spellings: dict[str, str] = {}
+    for person, role, org, spelling, focus, fmt, came_here in rows:
+        keys = [("total", ""), ("role", str(role)), ("organisation", org or ""), ("format", str(fmt))]
+        keys += [("focus", key) for key in _focus_keys(focus)]
+        # The same spelling whatever order the rows come in (capitalised spellings sort first).
+        spellings[org or ""] = min(spellings.get(org or "", spelling or ""), spelling or "")
+        for key in keys:
+            registered[key].add(person)
+            if came_here:
+                attended[key].add(person)
+    return {key: (spellings.get(key[1], "") if key[0] == "organisation" else "", len(people),
+                  len(attended.get(key, ()))) for key, people in registered.items()}
 
 
 def _role_label(role: str) -> str:
@@ -168,18 +192,19 @@ def _role_label(role: str) -> str:
         return str(role)
 
 
-def _attended_before(session_ids: list[int], before: datetime) -> set[str]:
-    """People who attended any session before `before` and also attended one of these sessions (one query)."""
-    in_range = select(Registration.email_key).where(
-        Registration.lab_session_id.in_(session_ids), Registration.status == RegistrationStatus.CONFIRMED,
-        Registration.checked_in_at.is_not(None))
-    rows = db.session.scalars(
-        select(Registration.email_key).distinct()
-        .join(LabSession, LabSession.id == Registration.lab_session_id)
-        .where(LabSession.starts_at < before, Registration.status == RegistrationStatus.CONFIRMED,
-               Registration.checked_in_at.is_not(None), Registration.email_key.in_(in_range))
-    )
-    return set(rows)
+def _attended(*conditions: Any) -> Any:
+    return select(Registration.email_key).where(
+        Registration.status == RegistrationStatus.CONFIRMED, Registration.checked_in_at.is_not(None), *conditions)
+
+
+def _returning(session_ids: list[int], before: datetime) -> int:
+    """How many people who attended one of these sessions had attended a session before `before` (one query)."""
+    earlier = _attended(LabSession.starts_at < before).join(LabSession, LabSession.id == Registration.lab_session_id)
+    return db.session.scalar(
+        select(func.count(distinct(Registration.email_key)))
+        .where(Registration.lab_session_id.in_(session_ids), Registration.status == RegistrationStatus.CONFIRMED,
+               Registration.checked_in_at.is_not(None), Registration.email_key.in_(earlier))
+    ) or 0
 
 
 def _feedback(session_ids: list[int]) -> tuple[int, float | None]:
