@@ -192,18 +192,14 @@ def _role_label(role: str) -> str:
         return str(role)
 
 
-def _attended(*conditions: Any) -> Any:
-    return select(Registration.email_key).where(
-        Registration.status == RegistrationStatus.CONFIRMED, Registration.checked_in_at.is_not(None), *conditions)
-
-
 def _returning(session_ids: list[int], before: datetime) -> int:
     """How many people who attended one of these sessions had attended a session before `before` (one query)."""
-    earlier = _attended(LabSession.starts_at < before).join(LabSession, LabSession.id == Registration.lab_session_id)
+    came = (Registration.status == RegistrationStatus.CONFIRMED, Registration.checked_in_at.is_not(None))
+    earlier = (select(Registration.email_key).join(LabSession, LabSession.id == Registration.lab_session_id)
+               .where(*came, LabSession.starts_at < before))
     return db.session.scalar(
         select(func.count(distinct(Registration.email_key)))
-        .where(Registration.lab_session_id.in_(session_ids), Registration.status == RegistrationStatus.CONFIRMED,
-               Registration.checked_in_at.is_not(None), Registration.email_key.in_(earlier))
+        .where(Registration.lab_session_id.in_(session_ids), *came, Registration.email_key.in_(earlier))
     ) or 0
 
 
