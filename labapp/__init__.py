@@ -83,6 +83,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reminders_bp)
 
+    from labapp.feedback.views import bp as feedback_bp
+
+    app.register_blueprint(feedback_bp)
+
     from labapp.accounts.views import bp as accounts_bp
     from labapp.dashboard import bp as dashboard_bp
 

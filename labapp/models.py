@@ -1,6 +1,7 @@
 """Imports every model so that metadata (create_all, Alembic autogenerate) sees all tables."""
 
 from labapp.accounts.models import User
+from labapp.feedback.models import FeedbackResponse
 from labapp.mail.models import OutboxMessage
 from labapp.messages.models import AttendeeMessage, AttendeeMessageRecipient
 from labapp.privacy.models import AuditEvent
@@ -14,3 +15,4 @@ __all__ = ["AuditEvent", "LabSession", "OutboxMessage", "RecordLink", "Registrat
 __all__ += ["ProtocolComponent", "SessionAgendaItem"]
 __all__ += ["ReminderDelivery"]
 __all__ += ["AttendeeMessage", "AttendeeMessageRecipient"]
+__all__ += ["FeedbackResponse"]

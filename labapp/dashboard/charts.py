@@ -41,3 +41,35 @@ def daily_bar_chart(days: list[tuple[date, int]], *, width: int = 640, height: i
                     first_label=days[0][0].strftime("%b %-d") if days else "",
                     last_label=days[-1][0].strftime("%b %-d") if days else "",
                     total=sum(value for _, value in days))
+
+
+@dataclass(frozen=True)
+class CategoryBar:
+    label: str
+    value: int | None  # None: withheld (fewer than 5), drawn as an empty row
+    y: float
+    width: float
+
+
+@dataclass(frozen=True)
+class CategoryChart:
+    width: int
+    height: int
+    label_width: int
+    row_height: int
+    bars: list[CategoryBar]
+    max_value: int
+
+
+def category_chart(items: list[tuple[str, int | None]], *, width: int = 560, label_width: int = 190,
+                   row_height: int = 26) -> CategoryChart:
+    """Horizontal bars, one row per category (usefulness 1–5, roles, formats …), scaled to the largest."""
+    top = max((value or 0 for _, value in items), default=0)
+    room = width - label_width - 60  # space on the right for the number
+    bars = [
+        CategoryBar(label=label, value=value, y=i * row_height,
+                    width=round((value or 0) * room / top, 2) if top else 0)
+        for i, (label, value) in enumerate(items)
+    ]
+    return CategoryChart(width=width, height=max(len(items), 1) * row_height, label_width=label_width,
+                         row_height=row_height, bars=bars, max_value=top)

@@ -24,7 +24,7 @@ from labapp.messages.models import MessageAudience
 from labapp.messages.services import MAX_BODY, MAX_SUBJECT
 from labapp.registrations.forms import CheckboxesField
 from labapp.sessions.models import SessionFormat
-from labapp.sessions.services import MAX_FOLLOW_UP_HOURS
+from labapp.sessions.services import DEFAULT_FOLLOW_UP_HOURS, MAX_FOLLOW_UP_HOURS
 
 
 @cache
@@ -76,8 +76,10 @@ class SessionForm(SafeForm):
         validators=[Optional(), NumberRange(
             min=1, max=MAX_FOLLOW_UP_HOURS,
             message=f"The follow-up goes 1 to {MAX_FOLLOW_UP_HOURS} hours after the end; leave it empty for none.")],
+        default=DEFAULT_FOLLOW_UP_HOURS,
         description="Empty: no automatic follow-up. Otherwise the people who were checked in get a thank-you with "
-                    "the commitments, next steps and their certificate link, this many hours after the end.")
+                    "the commitments, next steps, their certificate link and a short feedback form, this many hours "
+                    "after the end. New sessions start with 1.")
 
 
 class CancelSessionForm(SafeForm):

@@ -15,9 +15,11 @@ bp.before_request(require_sign_in)
 from labapp.dashboard import (  # noqa: E402, F401 - route modules register themselves on bp
     views_admin,
     views_export,
+    views_feedback,
     views_messages,
     views_overview,
     views_privacy,
+    views_reach,
     views_roster,
     views_sessions,
 )

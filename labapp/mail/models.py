@@ -37,7 +37,7 @@ class OutboxMessage(db.Model):
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
     # The person was erased while this email waited: it goes out (they are told), then the copy is deleted.
-    # (Migration 0011 gives it a server default for existing rows; none here, so batched inserts need no RETURNING.)
+    # (Migration 0010 gives it a server default for existing rows; none here, so batched inserts need no RETURNING.)
     is_erased_after_delivery: Mapped[bool] = mapped_column(default=False)
     status: Mapped[OutboxStatus] = mapped_column(String(20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)

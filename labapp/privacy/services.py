@@ -11,6 +11,7 @@ from sqlalchemy import String, and_, cast, func, literal, or_, select, update
 
 from labapp.accounts.models import User
 from labapp.db import db, unit_of_work
+from labapp.feedback.services import delete_feedback, erase_feedback_words, export_feedback
 from labapp.mail.erasure import addressed_to, erase_bodies, erase_copies, remove_erased_copies
 from labapp.mail.models import OutboxMessage
 from labapp.privacy.models import AuditEvent
@@ -140,6 +141,7 @@ def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
         if sensitive_sessions:
             in_scope = Registration.lab_session_id.in_(sensitive_sessions)
             erase_bodies(OutboxMessage.registration_id.in_(select(Registration.id).where(in_scope, *not_erased)))
+            erase_feedback_words(select(Registration.id).where(in_scope, *not_erased), now=now)
             db.session.execute(
                 update(Registration)
                 .where(in_scope, *not_erased)
@@ -178,6 +180,7 @@ def erase_person(*, email: str, now: datetime, actor_user_id: int | None = None)
                 cancel_registration(registration_id=registration.id, now=now)
         ids = [r.id for r in registrations]
         if ids:
+            delete_feedback(ids)
             _anonymise_where(Registration.id.in_(ids), now=now)
         db.session.flush()  # the Cancelled: emails are rows now, so they are marked below
         erase_copies(addressed_to([email_key]), OutboxMessage.registration_id.in_(ids))
@@ -230,6 +233,7 @@ def export_person(registration: Registration) -> dict[str, Any]:
             }
             for r in registrations
         ],
+        "feedback": export_feedback([r.id for r in registrations]),
         "emails": [
             {"subject": m.subject, "status": str(m.status), "queued_at": m.created_at.isoformat(),
              "sent_at": m.sent_at.isoformat() if m.sent_at else None}

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 
 from labapp.core.csv_export import csv_lines
 from labapp.db import db, unit_of_work
+from labapp.feedback.services import commitments_by_session
 from labapp.mail.outbox import queue_email, render_email
 from labapp.records.models import RecordLink
 from labapp.registrations.errors import InvalidEmail
@@ -130,7 +131,9 @@ def record_csv_rows(entries: list[RecordEntry]) -> Iterator[str]:
 
 
 def render_record_page(entries: list[RecordEntry], token: str) -> str:
-    """The printable record page."""
+    """The printable record page, with what the person planned to try after each session."""
+    planned = commitments_by_session(entries[-1].registration.email_key) if entries else {}
     return render_template("records/record.html", entries=entries, total=total_hours(entries), token=token,
+                           planned=planned,
                            name=entries[-1].registration.full_name if entries else "",
                            long_day=format_long_day)

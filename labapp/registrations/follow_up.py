@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from labapp.db import db, is_postgres, unit_of_work
+from labapp.feedback.links import feedback_url
 from labapp.protocol.services import commitments_component
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.notifications import queue_registration_email
@@ -65,6 +66,9 @@ def send_due_follow_ups(*, now: datetime) -> int:
             )
         commitments = commitments_component()
         for registration in registrations:
-            queue_registration_email(registration, kind="follow_up", now=now, commitments=commitments)
+            # The one ask for feedback: checked-in people only, once, with their private link.
+            link = feedback_url(registration_id=registration.id, token_salt=registration.token_salt)
+            queue_registration_email(registration, kind="follow_up", now=now, commitments=commitments,
+                                     feedback_url=link)
             queued += 1
     return queued

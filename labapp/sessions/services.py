@@ -107,6 +107,9 @@ def lock_lab_session(lab_session_id: int) -> LabSession:
 
 # The automatic follow-up goes at most a week after the end: later, a thank-you no longer reads as one.
 MAX_FOLLOW_UP_HOURS = 168
+# New sessions send it (with the feedback ask) an hour after the end unless turned off; sessions made
+# before this default keep the setting stored on their row.
+DEFAULT_FOLLOW_UP_HOURS = 1
 
 
 def validate_session_fields(
@@ -166,7 +169,7 @@ def create_session(
     registration_closes_at: datetime | None = None,
     reminder_offsets: str | None = None,
     slug: str | None = None,
-    follow_up_after_hours: int | None = None,
+    follow_up_after_hours: int | None = DEFAULT_FOLLOW_UP_HOURS,
 ) -> LabSession:
     """Create a session (draft unless publish=True) after checking its fields."""
     validate_session_fields(

@@ -214,12 +214,15 @@ def test_saving_the_form_without_changing_the_time_sends_no_update(signed_in, la
     assert not outbox("registration_session_updated")
 
 
-def test_the_automatic_follow_up_is_off_until_a_facilitator_sets_the_hours(signed_in):
-    assert signed_in.post("/dashboard/sessions/new", data=_form()).status_code == 302
+def test_new_sessions_follow_up_an_hour_after_the_end_until_a_facilitator_changes_it(signed_in):
+    # Issue 17: the follow-up (which asks for feedback) is on by default for new sessions.
+    assert 'name="follow_up_after_hours" type="number" value="1"' in signed_in.get(
+        "/dashboard/sessions/new").get_data(as_text=True)
+    assert signed_in.post("/dashboard/sessions/new", data=_form(follow_up_after_hours="1")).status_code == 302
     lab = db.session.scalar(select(LabSession).where(LabSession.title == "Hearing Student Voices"))
-    assert lab.follow_up_after_hours is None
+    assert lab.follow_up_after_hours == 1
     detail = signed_in.get(f"/dashboard/sessions/{lab.id}").get_data(as_text=True)
-    assert "Follow-up email</dt><dd>Off" in detail
+    assert "1 hour after the end" in detail
     form = _form(starts_at=lab.local_starts_at.strftime("%Y-%m-%dT%H:%M"), follow_up_after_hours="24")
     assert signed_in.post(f"/dashboard/sessions/{lab.id}/edit", data=form).status_code == 302
     assert _reload(lab.id).follow_up_after_hours == 24
@@ -228,6 +231,7 @@ def test_the_automatic_follow_up_is_off_until_a_facilitator_sets_the_hours(signe
     assert 'value="24"' in signed_in.get(f"/dashboard/sessions/{lab.id}/edit").get_data(as_text=True)
     signed_in.post(f"/dashboard/sessions/{lab.id}/edit", data={**form, "follow_up_after_hours": ""})
     assert _reload(lab.id).follow_up_after_hours is None
+    assert "Follow-up email</dt><dd>Off" in signed_in.get(f"/dashboard/sessions/{lab.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("hours", ["0", "169", "-3", "soon"])

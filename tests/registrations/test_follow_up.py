@@ -30,7 +30,8 @@ def test_follow_up_goes_only_to_checked_in_attendees_once(app):
 
 def test_sessions_without_follow_up_send_nothing(app):
     start = now_utc() - timedelta(hours=5)
-    lab = make_lab_session(starts_at=start, duration_minutes=60, now=start - timedelta(days=3))
+    lab = make_lab_session(starts_at=start, duration_minutes=60, now=start - timedelta(days=3),
+                           follow_up_after_hours=None)  # new sessions have it on: this one turned it off
     registration = make_registration(lab, now=start - timedelta(days=1))
     db.session.get(Registration, registration.id).checked_in_at = start
     db.session.commit()

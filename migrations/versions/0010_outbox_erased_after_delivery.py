@@ -1,7 +1,7 @@
 """outbox: erase a copy once it is delivered
 
-Revision ID: 0011
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 18:10:00
 
 Erasing a person must reach emails that carry no registration id (record links,
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0007'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Feedback from the people who came: usefulness, what they will try next, for which students."""
