@@ -16,6 +16,7 @@ from labapp.accounts.services import (
     user_for_reset_token,
 )
 from labapp.clock import utcnow
+from labapp.core.redirects import local_target
 from labapp.extensions import limiter
 from labapp.registrations.forms import ConfirmForm
 
@@ -39,10 +40,8 @@ def _failed(response: Response) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the login page cannot bounce people to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.overview")
+    """Only pages of this site, so the login page cannot bounce people to another one."""
+    return local_target(target) or url_for("dashboard.overview")
 
 
 @bp.route("/login", methods=["GET", "POST"])
