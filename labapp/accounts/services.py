@@ -13,7 +13,7 @@ from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, int_to_bytes
 from sqlalchemy import select
 
-from labapp.accounts.models import User, UserRole
+from labapp.accounts.models import User, UserRole, new_session_token
 from labapp.db import db, unit_of_work
 
 _hasher = PasswordHasher()
@@ -99,24 +99,42 @@ def authenticate(*, email: str, password: str, now: datetime) -> User | None:
 
 
 def set_password(*, user_id: int, password: str) -> User:
-    """Replace a user's password (this also voids every earlier reset link)."""
+    """Replace a user's password; every earlier reset link and every signed-in session stop working."""
     validate_password(password)
     with unit_of_work():
         user = db.session.get(User, user_id)
         if user is None:
             raise InvalidUser("That user no longer exists.")
         user.password_hash = hash_password(password)
+        user.session_token = new_session_token()
     return user
 
 
 def set_active(*, user_id: int, is_active: bool) -> User:
-    """Let a user sign in again, or stop them (their sessions keep their other facilitators)."""
+    """Let a user sign in again, or stop them at once (their sessions keep their other facilitators)."""
     with unit_of_work():
         user = db.session.get(User, user_id)
         if user is None:
             raise InvalidUser("That user no longer exists.")
         user.is_active = is_active
+        if not is_active:
+            user.session_token = new_session_token()
     return user
+
+
+def end_all_sessions(*, user_id: int) -> None:
+    """Sign the user out in every browser: the session cookies all name the token replaced here."""
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is not None:
+            user.session_token = new_session_token()
+
+
+def user_for_session(session_token: str) -> User | None:
+    """The active user a session cookie names, or None when that session has been ended."""
+    if not session_token or len(session_token) > 64:
+        return None
+    return db.session.scalar(select(User).where(User.session_token == session_token, User.is_active.is_(True)))
 
 
 def list_users() -> list[User]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from labapp.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
@@ -11,6 +11,7 @@ from labapp.accounts.services import (
     InvalidResetLink,
     InvalidUser,
     authenticate,
+    end_all_sessions,
     request_password_reset,
     reset_password,
     user_for_reset_token,
@@ -66,15 +67,38 @@ def login() -> Response | str | tuple[str, int]:
     return render_template("accounts/login.html", form=form), status
 
 
+def _sign_out_everywhere(message: str) -> Response:
+    # Replacing the token ends this session and every copy of any session cookie of the account.
+    if current_user.is_authenticated:
+        end_all_sessions(user_id=current_user.id)
+    logout_user()
+    session.clear()
+    flash(message, "success")
+    return redirect(url_for("accounts.login"))
+
+
 @bp.post("/logout")
 def logout() -> Response:
     """Sign out (a POST, so a link or an image cannot sign someone out)."""
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        logout_user()
-        session.clear()
-        flash("You are signed out.", "success")
-    return redirect(url_for("accounts.login"))
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.login"))
+    return _sign_out_everywhere("You are signed out.")
+
+
+@bp.get("/")
+@login_required
+def account() -> str:
+    """The signed-in person's account: who they are, changing the password, signing out everywhere."""
+    return render_template("accounts/account.html", form=ConfirmForm())
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> Response:
+    """End every session of this account, in every browser (this one too)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _sign_out_everywhere("You are signed out in every browser and on every device.")
 
 
 @bp.route("/reset", methods=["GET", "POST"])
