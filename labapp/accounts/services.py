@@ -14,6 +14,7 @@ from itsdangerous.encoding import base64_encode, int_to_bytes
 from sqlalchemy import select
 
 from labapp.accounts.models import User, UserRole, new_session_token
+from labapp.core.addresses import email_key
 from labapp.db import db, unit_of_work
 
 _hasher = PasswordHasher()
@@ -32,7 +33,7 @@ def hash_password(password: str) -> str:
 
 def create_user(*, email: str, name: str, role: UserRole, password: str, now: datetime) -> User:
     """Create a sign-in account; emails are unique ignoring case."""
-    email = email.strip().lower()
+    email = email_key(email)
     if "@" not in email or len(email) > 254:
         raise InvalidUser("Please give a valid email address.")
     validate_password(password)
@@ -48,8 +49,8 @@ def create_user(*, email: str, name: str, role: UserRole, password: str, now: da
 
 
 def find_user_by_email(email: str) -> User | None:
-    """The user with this email (any case), if any."""
-    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    """The user with this email (any case or spelling that email_key makes the same), if any."""
+    return db.session.scalar(select(User).where(User.email == email_key(email)))
 
 
 def check_password(user: User | None, password: str) -> bool:

@@ -8,12 +8,13 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from labapp.core.addresses import split_address
 from labapp.db import db, unit_of_work
 from labapp.registrations.errors import (
     InvalidEmail,
@@ -65,17 +66,15 @@ def normalise_email(raw: str) -> tuple[str, str]:
     """(address as typed with its domain lower-cased, matching key) or InvalidEmail.
 
     Two registrations are the same person when the whole address matches
-    ignoring case (contract), so the key lower-cases the local part too.
+    ignoring case (contract); the key is core.addresses' one normalised form.
     """
-    text = raw.strip()
     try:
-        checked = validate_email(text, check_deliverability=False)
+        address, key = split_address(raw)
     except EmailNotValidError as error:
         raise InvalidEmail(str(error)) from None
-    address = f"{checked.local_part}@{checked.domain.lower()}"
     if len(address) > 254:
         raise InvalidEmail("That email address is too long.")
-    return address, address.lower()
+    return address, key
 
 
 def _clean(details: RegistrationDetails) -> RegistrationDetails:
