@@ -1,7 +1,7 @@
 """Imports every model so that metadata (create_all, Alembic autogenerate) sees all tables."""
 
 from labapp.accounts.models import User
-from labapp.mail.models import OutboxMessage
+from labapp.mail.models import MailRequest, OutboxMessage
 from labapp.messages.models import AttendeeMessage, AttendeeMessageRecipient
 from labapp.privacy.models import AuditEvent
 from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
@@ -12,5 +12,5 @@ from labapp.sessions.models import LabSession
 
 __all__ = ["AuditEvent", "LabSession", "OutboxMessage", "RecordLink", "Registration", "SeatOffer", "User"]
 __all__ += ["ProtocolComponent", "SessionAgendaItem"]
-__all__ += ["ReminderDelivery"]
+__all__ += ["ReminderDelivery", "MailRequest"]
 __all__ += ["AttendeeMessage", "AttendeeMessageRecipient"]

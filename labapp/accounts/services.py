@@ -16,6 +16,9 @@ from sqlalchemy import select
 from labapp.accounts.models import User, UserRole, new_session_token
 from labapp.core.addresses import email_key
 from labapp.db import db, unit_of_work
+from labapp.mail.models import MailRequestKind
+from labapp.mail.outbox import queue_email, render_email
+from labapp.mail.requests import queue_mail_request
 
 _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the timing the same either way.
@@ -183,10 +186,13 @@ def reset_password(*, token: str, password: str, now: datetime) -> User:
     return set_password(user_id=user.id, password=password)
 
 
-def request_password_reset(*, email: str, now: datetime) -> bool:
-    """Queue a reset email when an active account has this email; the caller answers the same either way."""
-    from labapp.mail.outbox import queue_email, render_email
+def request_password_reset(*, email: str, now: datetime) -> None:
+    """Ask the worker for a reset email to this address: the same work whether or not it has an account."""
+    queue_mail_request(kind=MailRequestKind.PASSWORD_RESET, email=email, now=now)
 
+
+def send_password_reset(*, email: str, now: datetime, **_: object) -> bool:
+    """(Worker) Queue a reset email when an active account has this email; False when none has."""
     user = find_user_by_email(email) if len(email) <= 254 else None
     if user is None or not user.is_active:
         return False

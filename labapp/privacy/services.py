@@ -12,6 +12,7 @@ from sqlalchemy import String, cast, delete, func, literal, select, update
 from labapp.accounts.models import User
 from labapp.db import db, unit_of_work
 from labapp.mail.models import OutboxMessage, OutboxStatus
+from labapp.mail.requests import withdraw_mail_requests
 from labapp.privacy.models import AuditEvent
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.services import cancel_registration, normalise_email
@@ -174,6 +175,7 @@ def erase_person(*, email: str, now: datetime, actor_user_id: int | None = None)
             if registration.status != RegistrationStatus.CANCELLED and now < registration.lab_session.ends_at:
                 cancel_registration(registration_id=registration.id, now=now)
         ids = [r.id for r in registrations]
+        withdraw_mail_requests(key=email_key)  # "email me my link" requests not yet seen by the worker
         if ids:
             _anonymise_where(Registration.id.in_(ids), now=now)
             from labapp.records.services import forget_record_links

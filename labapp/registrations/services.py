@@ -16,6 +16,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from labapp.core.addresses import split_address
 from labapp.db import db, unit_of_work
+from labapp.mail.models import MailRequestKind
+from labapp.mail.requests import queue_mail_request
 from labapp.registrations.errors import (
     InvalidEmail,
     RegistrationClosed,
@@ -372,8 +374,15 @@ def promote(registration: Registration, *, now: datetime) -> None:
     queue_registration_email(registration, kind="promoted", now=now)
 
 
-def resend_manage_link(*, lab_session_id: int, email: str, now: datetime) -> bool:
-    """Email the person their manage link if they are registered; the caller shows the same page either way."""
+def resend_manage_link(*, lab_session_id: int, email: str, now: datetime) -> None:
+    """Ask the worker to email this address its manage link: the same work whether or not it is registered."""
+    queue_mail_request(kind=MailRequestKind.MANAGE_LINK, email=email, lab_session_id=lab_session_id, now=now)
+
+
+def send_manage_link(*, email: str, lab_session_id: int | None, now: datetime, **_: object) -> bool:
+    """(Worker) Email the person their manage link if they are registered for the session; False otherwise."""
+    if lab_session_id is None:
+        return False
     try:
         _, email_key = normalise_email(email)
     except InvalidEmail:
