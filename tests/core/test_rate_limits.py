@@ -185,9 +185,12 @@ def test_link_resends_are_limited_per_address_in_any_spelling(app):
     lab = make_lab_session()
     email = f"variant{random.randrange(10**9)}@example.edu"
     make_registration(lab, email=email)
-    statuses = [visitor(app).post(f"/sessions/{lab.slug}/resend-link", data={"email": typed}).status_code
-                for typed in spellings(email)]
-    assert statuses == [302] * 5 + [429]
+    responses = [visitor(app).post(f"/sessions/{lab.slug}/resend-link", data={"email": typed})
+                 for typed in spellings(email)]
+    assert [response.status_code for response in responses] == [302] * 5 + [429]
+    refused = responses[-1]
+    assert 60 < int(refused.headers["Retry-After"]) <= 3600  # the hour this address has to wait out
+    assert "Please try again in about" in refused.get_data(as_text=True)
 
 
 def test_my_record_sends_one_email_per_address_per_ten_minutes_with_the_same_page(app, monkeypatch, app_config):
