@@ -41,7 +41,7 @@ def request_link() -> Response | str | tuple[str, int]:
         except TooManyAttempts:
             pass  # one email per address per window; the page stays the same, so it says nothing
         else:
-            request_record_link(email=email, now=utcnow())
+            request_record_link(email=form.email.data or "", now=utcnow())  # as typed: the email goes there
         return redirect(url_for("records.link_sent"))
     status = 400 if form.is_submitted() else 200
     return render_template("records/request.html", form=form), status
