@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
 
@@ -54,6 +56,21 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         readable = False
     if not readable:
         raise RuntimeError(f"REMINDER_OFFSETS must be positive durations like '24h,1h', not {text!r}")
+    for name in sorted(_LIMIT_SETTINGS & settings.keys()):
+        try:
+            parse_many(str(settings[name]))
+        except ValueError:
+            example = "'5 per minute;20 per hour'"
+            raise RuntimeError(f"{name} must be limits like {example}, not {settings[name]!r}") from None
+
+
+# Settings that hold rate limits ("5 per minute;20 per hour"); checked at start like REMINDER_OFFSETS.
+_LIMIT_SETTINGS = frozenset({
+    "RATELIMIT_REGISTRATION", "RATELIMIT_LOGIN", "RATELIMIT_MANAGE", "RATELIMIT_RESET_PER_ADDRESS",
+    "RATELIMIT_RESET_PER_IP", "RATELIMIT_RESEND_PER_ADDRESS", "RATELIMIT_RESEND_PER_IP",
+    "RATELIMIT_RECORD_PER_ADDRESS", "RATELIMIT_RECORD_PER_IP", "RATELIMIT_TAKE_SEAT", "RATELIMIT_PREWORK",
+    "RATELIMIT_STOP_REMINDERS_PER_IP", "RATELIMIT_STOP_REMINDERS_PER_LINK",
+})
 
 
 class Config:
@@ -101,6 +118,22 @@ class Config:
     RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION") or "60 per hour;10 per minute"
     # Failed sign-ins only, per IP and per account (contract); correct sign-ins never count.
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN") or "5 per minute"
+    # Emails someone can make us send to an address (keyed on core.addresses.email_key), and the
+    # requests one IP may make for them.
+    RATELIMIT_RESET_PER_ADDRESS = os.environ.get("RATELIMIT_RESET_PER_ADDRESS") or "5 per hour"
+    RATELIMIT_RESET_PER_IP = os.environ.get("RATELIMIT_RESET_PER_IP") or "20 per hour"
+    RATELIMIT_RESEND_PER_ADDRESS = os.environ.get("RATELIMIT_RESEND_PER_ADDRESS") or "5 per hour"
+    RATELIMIT_RESEND_PER_IP = os.environ.get("RATELIMIT_RESEND_PER_IP") or "30 per hour"
+    # Over this, /my-record answers the same page and sends nothing.
+    RATELIMIT_RECORD_PER_ADDRESS = os.environ.get("RATELIMIT_RECORD_PER_ADDRESS") or "1 per 10 minutes"
+    RATELIMIT_RECORD_PER_IP = os.environ.get("RATELIMIT_RECORD_PER_IP") or "10 per hour"
+    # "I'll take it" and pre-work answers through a manage link, per IP.
+    RATELIMIT_TAKE_SEAT = os.environ.get("RATELIMIT_TAKE_SEAT") or "20 per minute"
+    RATELIMIT_PREWORK = os.environ.get("RATELIMIT_PREWORK") or "60 per hour"
+    # Mail providers send one-click unsubscribes from a few shared addresses (one Gmail IP speaks for
+    # many people), so the per-IP limit is generous; the per-link limit stops hammering one link.
+    RATELIMIT_STOP_REMINDERS_PER_IP = os.environ.get("RATELIMIT_STOP_REMINDERS_PER_IP") or "120 per minute"
+    RATELIMIT_STOP_REMINDERS_PER_LINK = os.environ.get("RATELIMIT_STOP_REMINDERS_PER_LINK") or "10 per hour"
 
     # Updating or cancelling through a manage link, per IP: generous, only stops scripted hammering.
     RATELIMIT_MANAGE = os.environ.get("RATELIMIT_MANAGE") or "300 per hour;30 per minute"

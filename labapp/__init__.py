@@ -52,16 +52,16 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
 def _init_login(app: Flask) -> None:
     from labapp.accounts.models import User
-    from labapp.db import db
+    from labapp.accounts.services import user_for_session
     from labapp.extensions import login_manager
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to open the facilitator area."
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+    def load_user(session_token: str) -> User | None:
+        # The cookie holds the user's session token, not the id (see User.session_token).
+        return user_for_session(session_token)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import request
+from collections.abc import Callable
+
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -16,8 +18,14 @@ mail = Mail()
 csrf = CSRFProtect()
 
 
-def _client_address() -> str:
+def client_address() -> str:
+    """The client's IP address (behind PROXY_FIX_HOPS proxies), the key of every per-IP limit."""
     return get_remote_address() or request.remote_addr or "unknown"
 
 
-limiter = Limiter(key_func=_client_address, default_limits=[])
+limiter = Limiter(key_func=client_address, default_limits=[])
+
+
+def configured_limit(name: str) -> Callable[[], str]:
+    """A limit read from the config setting `name` at each request (config.py holds every number)."""
+    return lambda: current_app.config[name]

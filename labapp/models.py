@@ -2,7 +2,7 @@
 
 from labapp.accounts.models import User
 from labapp.feedback.models import FeedbackResponse
-from labapp.mail.models import OutboxMessage
+from labapp.mail.models import MailRequest, OutboxMessage
 from labapp.messages.models import AttendeeMessage, AttendeeMessageRecipient
 from labapp.privacy.models import AuditEvent
 from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
@@ -13,6 +13,6 @@ from labapp.sessions.models import LabSession
 
 __all__ = ["AuditEvent", "LabSession", "OutboxMessage", "RecordLink", "Registration", "SeatOffer", "User"]
 __all__ += ["ProtocolComponent", "SessionAgendaItem"]
-__all__ += ["ReminderDelivery"]
+__all__ += ["ReminderDelivery", "MailRequest"]
 __all__ += ["AttendeeMessage", "AttendeeMessageRecipient"]
 __all__ += ["FeedbackResponse"]

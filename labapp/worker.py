@@ -12,6 +12,8 @@ from flask.cli import AppGroup
 from labapp.clock import parse_instant, utcnow
 from labapp.db import db
 from labapp.mail.deliver import deliver_pending
+from labapp.mail.models import MailRequestKind
+from labapp.mail.requests import resolve_mail_requests
 from labapp.reminders.services import queue_due_reminders
 
 log = logging.getLogger(__name__)
@@ -21,17 +23,31 @@ RETENTION_EVERY_SECONDS = 24 * 3600  # the retention pass runs at start and then
 reminders_cli = AppGroup("reminders", help="Reminder emails.")
 
 
+def resolve_requests(*, now) -> int:  # noqa: ANN001
+    """Turn every waiting "email me my link" request into an email, or drop it (unknown address)."""
+    from labapp.accounts.services import send_password_reset
+    from labapp.records.services import send_record_link
+    from labapp.registrations.services import send_manage_link
+
+    return resolve_mail_requests(now=now, handlers={
+        MailRequestKind.PASSWORD_RESET: send_password_reset,
+        MailRequestKind.RECORD_LINK: send_record_link,
+        MailRequestKind.MANAGE_LINK: send_manage_link,
+    })
+
+
 def run_pass(*, now) -> dict[str, int]:  # noqa: ANN001
     """One pass of everything scheduled, acting as of `now`: queue due mail, deliver, tidy up."""
     from labapp.registrations.follow_up import send_due_follow_ups
 
     reminders = queue_due_reminders(now=now)
     follow_ups = send_due_follow_ups(now=now)
+    requested = resolve_requests(now=now)
     report = deliver_pending(now=now)
     removed = cleanup_erased_copies()
     db.session.remove()
-    return {"reminders": reminders, "follow_ups": follow_ups, "sent": report.sent, "retried": report.retried,
-            "failed": report.failed, "erased_copies_removed": removed}
+    return {"reminders": reminders, "follow_ups": follow_ups, "requested": requested, "sent": report.sent,
+            "retried": report.retried, "failed": report.failed, "erased_copies_removed": removed}
 
 
 def cleanup_erased_copies() -> int:
@@ -87,6 +103,7 @@ def worker(interval: float) -> None:
                 run_pass(now=utcnow())
                 next_full_pass = started + interval
             else:
+                resolve_requests(now=utcnow())  # links people asked for go out within seconds
                 deliver_pending(now=utcnow())
                 db.session.remove()
         except Exception:  # noqa: BLE001 - the worker must outlive a bad pass

@@ -53,3 +53,11 @@ def login(client, user, password: str = PASSWORD):  # noqa: ANN001, ANN201
     response = client.post("/account/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, f"login failed for {user.email}: {response.status_code}"
     return response
+
+
+def resolve_mail_requests(now=None) -> int:  # noqa: ANN001
+    """What the worker's next pass does with "email me my link" requests: queue those emails (or drop them)."""
+    from labapp.clock import utcnow
+    from labapp.worker import resolve_requests
+
+    return resolve_requests(now=now or utcnow())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -17,6 +18,11 @@ class UserRole(StrEnum):
     FACILITATOR = "facilitator"
 
 
+def new_session_token() -> str:
+    """A fresh random value for User.session_token."""
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -28,6 +34,13 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
+    # What the session cookie names instead of the id (Flask-Login's alternative id): replacing it on
+    # sign-out, a password change or reset and deactivation ends every session of the account at once,
+    # a copied cookie included.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+
+    def get_id(self) -> str:
+        return self.session_token
 
     @property
     def is_admin(self) -> bool:

@@ -13,8 +13,12 @@ from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, int_to_bytes
 from sqlalchemy import select
 
-from labapp.accounts.models import User, UserRole
+from labapp.accounts.models import User, UserRole, new_session_token
+from labapp.core.addresses import email_key
 from labapp.db import db, unit_of_work
+from labapp.mail.models import MailRequestKind
+from labapp.mail.outbox import queue_email, render_email
+from labapp.mail.requests import queue_mail_request
 
 _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the timing the same either way.
@@ -32,7 +36,7 @@ def hash_password(password: str) -> str:
 
 def create_user(*, email: str, name: str, role: UserRole, password: str, now: datetime) -> User:
     """Create a sign-in account; emails are unique ignoring case."""
-    email = email.strip().lower()
+    email = email_key(email)
     if "@" not in email or len(email) > 254:
         raise InvalidUser("Please give a valid email address.")
     validate_password(password)
@@ -48,8 +52,8 @@ def create_user(*, email: str, name: str, role: UserRole, password: str, now: da
 
 
 def find_user_by_email(email: str) -> User | None:
-    """The user with this email (any case), if any."""
-    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    """The user with this email (any case or spelling that email_key makes the same), if any."""
+    return db.session.scalar(select(User).where(User.email == email_key(email)))
 
 
 def check_password(user: User | None, password: str) -> bool:
@@ -99,24 +103,42 @@ def authenticate(*, email: str, password: str, now: datetime) -> User | None:
 
 
 def set_password(*, user_id: int, password: str) -> User:
-    """Replace a user's password (this also voids every earlier reset link)."""
+    """Replace a user's password; every earlier reset link and every signed-in session stop working."""
     validate_password(password)
     with unit_of_work():
         user = db.session.get(User, user_id)
         if user is None:
             raise InvalidUser("That user no longer exists.")
         user.password_hash = hash_password(password)
+        user.session_token = new_session_token()
     return user
 
 
 def set_active(*, user_id: int, is_active: bool) -> User:
-    """Let a user sign in again, or stop them (their sessions keep their other facilitators)."""
+    """Let a user sign in again, or stop them at once (their sessions keep their other facilitators)."""
     with unit_of_work():
         user = db.session.get(User, user_id)
         if user is None:
             raise InvalidUser("That user no longer exists.")
         user.is_active = is_active
+        if not is_active:
+            user.session_token = new_session_token()
     return user
+
+
+def end_all_sessions(*, user_id: int) -> None:
+    """Sign the user out in every browser: the session cookies all name the token replaced here."""
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is not None:
+            user.session_token = new_session_token()
+
+
+def user_for_session(session_token: str) -> User | None:
+    """The active user a session cookie names, or None when that session has been ended."""
+    if not session_token or len(session_token) > 64:
+        return None
+    return db.session.scalar(select(User).where(User.session_token == session_token, User.is_active.is_(True)))
 
 
 def list_users() -> list[User]:
@@ -164,10 +186,13 @@ def reset_password(*, token: str, password: str, now: datetime) -> User:
     return set_password(user_id=user.id, password=password)
 
 
-def request_password_reset(*, email: str, now: datetime) -> bool:
-    """Queue a reset email when an active account has this email; the caller answers the same either way."""
-    from labapp.mail.outbox import queue_email, render_email
+def request_password_reset(*, email: str, now: datetime) -> None:
+    """Ask the worker for a reset email to this address: the same work whether or not it has an account."""
+    queue_mail_request(kind=MailRequestKind.PASSWORD_RESET, email=email, now=now)
 
+
+def send_password_reset(*, email: str, now: datetime, **_: object) -> bool:
+    """(Worker) Queue a reset email when an active account has this email; False when none has."""
     user = find_user_by_email(email) if len(email) <= 254 else None
     if user is None or not user.is_active:
         return False

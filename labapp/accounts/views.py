@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from labapp.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
@@ -11,12 +12,16 @@ from labapp.accounts.services import (
     InvalidResetLink,
     InvalidUser,
     authenticate,
+    end_all_sessions,
     request_password_reset,
     reset_password,
     user_for_reset_token,
 )
 from labapp.clock import utcnow
-from labapp.extensions import limiter
+from labapp.core.addresses import email_key
+from labapp.core.attempts import count_attempt
+from labapp.core.redirects import local_target
+from labapp.extensions import client_address, configured_limit, limiter
 from labapp.registrations.forms import ConfirmForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -24,38 +29,26 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 GENERIC_LOGIN_ERROR = "That email and password don't match an account. Please check both and try again."
 
 
-def _login_limit() -> str:
-    return current_app.config.get("RATELIMIT_LOGIN", "5 per minute")
-
-
-def _account_key() -> str:
-    """Rate-limit key per account tried, so one address cannot be guessed at from many IPs."""
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
-def _failed(response: Response) -> bool:
-    # Only failed attempts count: a correct sign-in answers with a redirect.
-    return response.status_code != 302
-
-
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the login page cannot bounce people to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.overview")
+    """Only pages of this site, so the login page cannot bounce people to another one."""
+    return local_target(target) or url_for("dashboard.overview")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login() -> Response | str | tuple[str, int]:
     """Sign in; the error never says whether the email has an account."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("dashboard.overview"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(email=form.email.data or "", password=form.password.data or "", now=utcnow())
+        email = email_key(form.email.data or "")
+        # Counted before the password is checked (and given back when it was right): guesses sent
+        # at once cannot all pass; per IP and per account, on the key the account is looked up by.
+        attempt = count_attempt(limit=current_app.config["RATELIMIT_LOGIN"],
+                                keys=[f"login-ip:{client_address()}", f"login:{email}"])
+        user = authenticate(email=email, password=form.password.data or "", now=utcnow())
         if user is not None:
+            attempt.refund()
             next_url = _safe_next(request.args.get("next"))
             # A new session at sign-in: nothing set before it (by anyone) carries over.
             session.clear()
@@ -67,31 +60,55 @@ def login() -> Response | str | tuple[str, int]:
     return render_template("accounts/login.html", form=form), status
 
 
-@bp.post("/logout")
-def logout() -> Response:
-    """Sign out (a POST, so a link or an image cannot sign someone out)."""
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        logout_user()
-        session.clear()
-        flash("You are signed out.", "success")
+def _sign_out_everywhere(message: str) -> Response:
+    # Replacing the token ends this session and every copy of any session cookie of the account.
+    if current_user.is_authenticated:
+        end_all_sessions(user_id=current_user.id)
+    logout_user()
+    session.clear()
+    flash(message, "success")
     return redirect(url_for("accounts.login"))
 
 
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out (a POST, so a link or an image cannot sign someone out)."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.login"))
+    return _sign_out_everywhere("You are signed out.")
+
+
+@bp.get("/")
+@login_required
+def account() -> str:
+    """The signed-in person's account: who they are, changing the password, signing out everywhere."""
+    return render_template("accounts/account.html", form=ConfirmForm())
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> Response:
+    """End every session of this account, in every browser (this one too)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _sign_out_everywhere("You are signed out in every browser and on every device.")
+
+
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: "reset:" + _account_key())
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_RESET_PER_IP"), methods=["POST"])
 def reset_request() -> Response | str:
     """Ask for a reset link; the answer is the same whether or not the email has an account."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        request_password_reset(email=form.email.data or "", now=utcnow())
+        email = email_key(form.email.data or "")
+        count_attempt(limit=current_app.config["RATELIMIT_RESET_PER_ADDRESS"], keys=[f"reset:{email}"])
+        request_password_reset(email=email, now=utcnow())
         return render_template("accounts/reset_sent.html")
     return render_template("accounts/reset_request.html", form=form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_RESET_PER_IP"), methods=["POST"])
 def reset(token: str) -> Response | str | tuple[str, int]:
     """Choose a new password through the emailed link (one hour, once)."""
     now = utcnow()
@@ -112,6 +129,7 @@ def reset(token: str) -> Response | str | tuple[str, int]:
 
 
 @bp.errorhandler(429)
-def too_many_attempts(error: Exception) -> tuple[str, int]:
-    """A friendly page instead of a bare 429."""
-    return render_template("accounts/too_many_attempts.html"), 429
+def too_many_attempts(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+    """A friendly page instead of a bare 429, saying when to try again (Retry-After)."""
+    retry_after = {name: value for name, value in error.get_headers() if name == "Retry-After"}
+    return render_template("accounts/too_many_attempts.html"), 429, retry_after

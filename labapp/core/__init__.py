@@ -45,14 +45,17 @@ def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
     ), status
 
 
-def too_many_requests_hint() -> str:
+def too_many_requests_hint(retry_after: int = 0) -> str:
     """'Please wait about N minutes…', from the limit that was reached (Retry-After says the same)."""
     from labapp.extensions import limiter
 
     current = limiter.current_limit if limiter.enabled else None
-    if current is None or not current.breached:
+    if retry_after:
+        seconds = float(retry_after)  # an attempt counter (core.attempts) said when
+    elif current is None or not current.breached:
         return ERROR_MESSAGES[429][1]
-    seconds = max(current.reset_at - time.time(), 1)  # the limiter counts in wall-clock epoch seconds
+    else:
+        seconds = max(current.reset_at - time.time(), 1)  # the limiter counts in wall-clock epoch seconds
     if seconds <= 90:
         return "You've sent this form many times in a short while. Please wait a minute and try again."
     minutes = math.ceil(seconds / 60)
@@ -84,7 +87,9 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         if error.code == 429:
-            return render_error(429, too_many_requests_hint())
+            retry_after = getattr(error, "retry_after", None)
+            page, status = render_error(429, too_many_requests_hint(retry_after if isinstance(retry_after, int) else 0))
+            return page, status, {name: value for name, value in error.get_headers() if name == "Retry-After"}
         return render_error(error.code, getattr(error, "description_for_people", None))
 
     @app.errorhandler(DBAPIError)

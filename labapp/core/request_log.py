@@ -16,13 +16,13 @@ import uuid
 from flask import Flask, g, has_request_context, request
 from werkzeug.wrappers import Response
 
+from labapp.core.secret_routes import REDACTED, SECRET_VIEW_ARGS, covers, redact_path
+
 log = logging.getLogger("labapp.request")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Anything else (spaces, quotes, newlines, 2 KB of junk) could forge or break log lines: replace it.
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
-# URL parts that are secrets (manage links): never written to the logs.
-SECRET_VIEW_ARGS = frozenset({"token"})
 # Probed every few seconds by the proxy or a monitor: logged only at DEBUG.
 QUIET_PATHS = frozenset({"/healthz"})
 
@@ -48,11 +48,15 @@ def _incoming_request_id() -> str:
 
 
 def loggable_path() -> str:
-    """The request path with secret URL parts (manage tokens) replaced by '[redacted]'."""
-    path = request.path
+    """The request path with its secrets (see secret_routes.SECRET_ROUTES) replaced by '[redacted]'."""
+    rule = request.url_rule
+    # Unmatched paths (404s, slash redirects) are redacted by pattern; a matched rule only when listed,
+    # so /my-record/sent stays readable.
+    path = redact_path(request.path) if rule is None or covers(rule.rule) else request.path
+    # Belt and braces for a route with a token that is not (yet) in the list.
     for name, value in (request.view_args or {}).items():
         if name in SECRET_VIEW_ARGS and isinstance(value, str) and value:
-            path = path.replace(value, "[redacted]")
+            path = path.replace(value, REDACTED)
     return path
 
 

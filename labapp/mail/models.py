@@ -51,3 +51,28 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+class MailRequestKind(StrEnum):
+    """Emails a visitor can ask for by typing an address; the worker decides whether one goes out."""
+
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of email, not a password
+    RECORD_LINK = "record_link"
+    MANAGE_LINK = "manage_link"
+
+
+class MailRequest(db.Model):
+    """"Email me my link": kept until the worker's next pass looks the address up (then deleted).
+
+    The request does the same work for any address (one INSERT), so its timing says nothing about
+    whether the address is known; rendering the email, or dropping the request, happens in the worker.
+    """
+
+    __tablename__ = "mail_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MailRequestKind] = mapped_column(String(40))
+    email: Mapped[str] = mapped_column(String(254))
+    # For a manage link: which session (no foreign key: a deleted session just makes it a no-op).
+    lab_session_id: Mapped[int | None]
+    created_at: Mapped[datetime]

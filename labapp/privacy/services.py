@@ -14,6 +14,7 @@ from labapp.db import db, unit_of_work
 from labapp.feedback.services import delete_feedback, erase_feedback_words, export_feedback
 from labapp.mail.erasure import addressed_to, erase_bodies, erase_copies, remove_erased_copies
 from labapp.mail.models import OutboxMessage
+from labapp.mail.requests import withdraw_mail_requests
 from labapp.privacy.models import AuditEvent
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.services import cancel_registration, normalise_email
@@ -179,6 +180,7 @@ def erase_person(*, email: str, now: datetime, actor_user_id: int | None = None)
             if registration.status != RegistrationStatus.CANCELLED and now < registration.lab_session.ends_at:
                 cancel_registration(registration_id=registration.id, now=now)
         ids = [r.id for r in registrations]
+        withdraw_mail_requests(key=email_key)  # "email me my link" requests not yet seen by the worker
         if ids:
             delete_feedback(ids)
             _anonymise_where(Registration.id.in_(ids), now=now)

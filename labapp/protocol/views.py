@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from labapp.clock import utcnow
 from labapp.core import render_error
 from labapp.core.forms import strip_control_characters
-from labapp.extensions import limiter
+from labapp.extensions import configured_limit, limiter
 from labapp.protocol import seed_content
 from labapp.protocol.certificates import CertificateNotAvailable, certificate_for
 from labapp.protocol.forms import ButtonForm
@@ -55,7 +55,7 @@ def _load(token: str) -> Registration:
 
 
 @bp.route("/manage/<token>/prework", methods=["GET", "POST"])
-@limiter.limit("60 per hour", methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_PREWORK"), methods=["POST"])
 def prework(token: str) -> Response | str | tuple[str, int]:
     """Answer (or change) the reflection prompts before the session; optional."""
     registration = _load(token)

@@ -12,7 +12,9 @@ from sqlalchemy import delete, select
 from labapp.core.csv_export import csv_lines
 from labapp.db import db, unit_of_work
 from labapp.feedback.services import commitments_by_session
+from labapp.mail.models import MailRequestKind
 from labapp.mail.outbox import queue_email, render_email
+from labapp.mail.requests import queue_mail_request
 from labapp.records.models import RecordLink
 from labapp.registrations.errors import InvalidEmail
 from labapp.registrations.models import Registration, RegistrationStatus
@@ -77,8 +79,13 @@ def total_hours(entries: list[RecordEntry]) -> float:
     return round(sum(e.lab.duration_minutes for e in entries) / 60, 2)
 
 
-def request_record_link(*, email: str, now: datetime) -> bool:
-    """Email a 24-hour link to the record if the address has registrations; the page is the same either way."""
+def request_record_link(*, email: str, now: datetime) -> None:
+    """Ask the worker for a link to this address's record: the same work for any address."""
+    queue_mail_request(kind=MailRequestKind.RECORD_LINK, email=email, now=now)
+
+
+def send_record_link(*, email: str, now: datetime, **_: object) -> bool:
+    """(Worker) Email a 24-hour link to the record if the address has registrations; False otherwise."""
     try:
         address, email_key = normalise_email(email)
     except InvalidEmail:

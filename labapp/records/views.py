@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
 from labapp.clock import utcnow
+from labapp.core.addresses import email_key
+from labapp.core.attempts import TooManyAttempts, count_attempt
 from labapp.core.forms import SafeForm
-from labapp.extensions import limiter
+from labapp.extensions import configured_limit, limiter
 from labapp.records.services import (
     RecordLinkExpired,
     RecordLinkNotFound,
@@ -28,12 +30,18 @@ class RecordRequestForm(SafeForm):
 
 
 @bp.route("/my-record", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_RECORD_PER_IP"), methods=["POST"])
 def request_link() -> Response | str | tuple[str, int]:
     """Ask for a link to one's record; the answer is the same for any address."""
     form = RecordRequestForm()
     if form.validate_on_submit():
-        request_record_link(email=form.email.data or "", now=utcnow())
+        email = email_key(form.email.data or "")
+        try:
+            count_attempt(limit=current_app.config["RATELIMIT_RECORD_PER_ADDRESS"], keys=[f"record:{email}"])
+        except TooManyAttempts:
+            pass  # one email per address per window; the page stays the same, so it says nothing
+        else:
+            request_record_link(email=form.email.data or "", now=utcnow())  # as typed: the email goes there
         return redirect(url_for("records.link_sent"))
     status = 400 if form.is_submitted() else 200
     return render_template("records/request.html", form=form), status

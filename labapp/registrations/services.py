@@ -8,13 +8,16 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from labapp.core.addresses import split_address
 from labapp.db import db, unit_of_work
+from labapp.mail.models import MailRequestKind
+from labapp.mail.requests import queue_mail_request
 from labapp.registrations.errors import (
     InvalidEmail,
     RegistrationClosed,
@@ -68,17 +71,15 @@ def normalise_email(raw: str) -> tuple[str, str]:
     """(address as typed with its domain lower-cased, matching key) or InvalidEmail.
 
     Two registrations are the same person when the whole address matches
-    ignoring case (contract), so the key lower-cases the local part too.
+    ignoring case (contract); the key is core.addresses' one normalised form.
     """
-    text = raw.strip()
     try:
-        checked = validate_email(text, check_deliverability=False)
+        address, key = split_address(raw)
     except EmailNotValidError as error:
         raise InvalidEmail(str(error)) from None
-    address = f"{checked.local_part}@{checked.domain.lower()}"
     if len(address) > 254:
         raise InvalidEmail("That email address is too long.")
-    return address, address.lower()
+    return address, key
 
 
 def _clean(details: RegistrationDetails) -> RegistrationDetails:
@@ -379,8 +380,15 @@ def promote(registration: Registration, *, now: datetime) -> None:
     queue_registration_email(registration, kind="promoted", now=now)
 
 
-def resend_manage_link(*, lab_session_id: int, email: str, now: datetime) -> bool:
-    """Email the person their manage link if they are registered; the caller shows the same page either way."""
+def resend_manage_link(*, lab_session_id: int, email: str, now: datetime) -> None:
+    """Ask the worker to email this address its manage link: the same work whether or not it is registered."""
+    queue_mail_request(kind=MailRequestKind.MANAGE_LINK, email=email, lab_session_id=lab_session_id, now=now)
+
+
+def send_manage_link(*, email: str, lab_session_id: int | None, now: datetime, **_: object) -> bool:
+    """(Worker) Email the person their manage link if they are registered for the session; False otherwise."""
+    if lab_session_id is None:
+        return False
     try:
         _, email_key = normalise_email(email)
     except InvalidEmail:

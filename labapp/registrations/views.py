@@ -8,7 +8,9 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
-from labapp.extensions import limiter
+from labapp.core.addresses import email_key
+from labapp.core.attempts import count_attempt
+from labapp.extensions import configured_limit, limiter
 from labapp.protocol.prework import manage_panel
 from labapp.registrations.errors import (
     InvalidEmail,
@@ -43,11 +45,6 @@ from labapp.sessions.services import SessionNotFound
 from labapp.sessions.views import public_session_or_404, render_session_page
 
 bp = Blueprint("registrations", __name__)
-
-
-def _email_key() -> str:
-    """Rate-limit key for link resends: per address, so one inbox is not flooded."""
-    return "resend:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 def _registration_limit() -> str:
@@ -152,13 +149,15 @@ def check_email(slug: str) -> str:
 
 
 @bp.route("/sessions/<slug>/resend-link", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: _email_key())
-@limiter.limit("30 per hour", methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_RESEND_PER_IP"), methods=["POST"])
 def resend_link(slug: str) -> Response | tuple[str, int]:
     """Lost your link? Type your email; the answer is the same whether or not you are registered."""
     lab = public_session_or_404(slug)
     form = ResendLinkForm()
     if form.validate_on_submit():
+        # Per address, so one inbox is not flooded: every spelling of it counts on one key.
+        count_attempt(limit=current_app.config["RATELIMIT_RESEND_PER_ADDRESS"],
+                      keys=[f"resend:{email_key(form.email.data or '')}"])
         resend_manage_link(lab_session_id=lab.id, email=form.email.data or "", now=utcnow())
         return redirect(url_for("registrations.check_email", slug=lab.slug))
     status = 400 if request.method == "POST" else 200
@@ -242,7 +241,7 @@ def reminders(token: str) -> Response:
 
 
 @bp.route("/manage/<token>/take-seat", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_TAKE_SEAT"), methods=["POST"])
 def take_seat(token: str) -> Response | str | tuple[str, int]:
     """'I'll take it': a GET shows one button; the POST takes the open seat if nobody was quicker."""
     registration = _load(token)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from labapp.clock import utcnow
-from labapp.extensions import csrf, limiter
+from labapp.extensions import configured_limit, csrf, limiter
 from labapp.registrations.models import Registration
 from labapp.reminders.services import ReminderLinkInvalid, find_by_stop_token, stop_reminders
 
 bp = Blueprint("reminders", __name__)
 
-# Mail providers send one-click POSTs from a few shared addresses (one Gmail IP speaks for many
-# people), so the per-IP limit is generous; the per-link limit is what stops hammering one link.
-STOP_LIMIT_PER_IP = "120 per minute"
-STOP_LIMIT_PER_LINK = "10 per hour"
+# Generous per IP (mail providers send one-click POSTs from a few shared addresses); see config.py.
+STOP_LIMIT_PER_IP = configured_limit("RATELIMIT_STOP_REMINDERS_PER_IP")
+STOP_LIMIT_PER_LINK = configured_limit("RATELIMIT_STOP_REMINDERS_PER_LINK")
 
 
 def _link_key() -> str:

@@ -56,7 +56,7 @@ def test_session_cookie_is_renewed_at_sign_in(client):
     login(client, user)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session.get("_user_id") == str(user.id)
+        assert session.get("_user_id") == user.session_token  # the cookie names the token, never the id
 
 
 def test_sign_out_is_a_post_and_a_get_does_nothing(client):

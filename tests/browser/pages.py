@@ -153,6 +153,7 @@ ACCOUNT_PAGES: dict[str, DashboardVisit] = {
 # Signed in as the admin (who sees every page); FACILITATOR_PAGES are the ones that differ for a facilitator.
 DASHBOARD_PAGES: dict[str, DashboardVisit] = {
     "overview": _in(lambda site: "/dashboard"),
+    "account": _in(lambda site: "/account/"),
     "session-new": _in(lambda site: "/dashboard/sessions/new"),
     "session-new-errors": _send(lambda site: "/dashboard/sessions/new", "Create draft"),
     "session-edit": _in(lambda site: f"/dashboard/sessions/{site.open_id}/edit"),

@@ -23,7 +23,7 @@ from labapp.db import db
 from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration
 from tests.factories import make_lab_session, make_registration, registration_form
-from tests.helpers import outbox
+from tests.helpers import outbox, resolve_mail_requests
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 STORAGES = [
@@ -130,6 +130,7 @@ def test_link_resends_are_limited_per_address(app):
         for _ in range(6)
     ]
     assert statuses == [302] * 5 + [429]  # from different addresses: the inbox is what is protected
+    resolve_mail_requests()
     assert len(outbox()) == sent_before + 5
     other = f"other{random.randrange(10**9)}@example.edu"
     assert visitor(app).post(f"/sessions/{lab.slug}/resend-link", data={"email": other}).status_code == 302
@@ -162,3 +163,69 @@ def test_limits_in_redis_hold_across_workers(app, another_app, app_config):
     second_worker = another_app().test_client()  # a fresh limiter with its own Redis connection
     second_worker.environ_base["REMOTE_ADDR"] = address
     assert register(second_worker, lab.slug) == 429
+
+
+def spellings(email: str) -> list[str]:
+    """The same address as people (and attackers) type it: case, spaces, control characters."""
+    local, domain = email.split("@")
+    return [email, email.upper(), f"  {email} ", f"{local}\x01@{domain}", f"{local}\t@{domain.upper()}",
+            f"{local[:2]}\x7f{local[2:]}@{domain}"]
+
+
+def test_password_reset_requests_are_limited_per_account_in_any_spelling(app):
+    from tests.factories import make_user
+
+    user = make_user(email=f"reset{random.randrange(10**9)}@example.org")
+    statuses = [visitor(app).post("/account/reset", data={"email": typed}).status_code
+                for typed in spellings(user.email)]
+    assert statuses == [200] * 5 + [429]
+
+
+def test_link_resends_are_limited_per_address_in_any_spelling(app):
+    lab = make_lab_session()
+    email = f"variant{random.randrange(10**9)}@example.edu"
+    make_registration(lab, email=email)
+    responses = [visitor(app).post(f"/sessions/{lab.slug}/resend-link", data={"email": typed})
+                 for typed in spellings(email)]
+    assert [response.status_code for response in responses] == [302] * 5 + [429]
+    refused = responses[-1]
+    assert 60 < int(refused.headers["Retry-After"]) <= 3600  # the hour this address has to wait out
+    assert "Please try again in about" in refused.get_data(as_text=True)
+
+
+def test_my_record_sends_one_email_per_address_per_ten_minutes_with_the_same_page(app, monkeypatch, app_config):
+    clock = FakeTime()
+    if app_config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        monkeypatch.setattr(limits.storage.memory, "time", types.SimpleNamespace(time=clock.time))
+    lab = make_lab_session()
+    email = f"record{random.randrange(10**9)}@example.edu"
+    make_registration(lab, email=email)
+    pages = [visitor(app).post("/my-record", data={"email": typed}, follow_redirects=True)
+             for typed in spellings(email)[:3]]
+    assert len({(page.status_code, page.get_data(as_text=True)) for page in pages}) == 1
+    assert pages[0].status_code == 200
+    resolve_mail_requests()
+    assert [m.to_address for m in outbox("record_link")] == [email]
+    if app_config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        clock.now += 601  # Redis expires keys on its own clock; the window is checked with the memory store
+        visitor(app).post("/my-record", data={"email": email})
+        resolve_mail_requests()
+        assert len(outbox("record_link")) == 2
+
+
+def test_no_view_hard_codes_a_limit():
+    # Every number lives in config.py (README, Configuration): a literal here would escape operators.
+    import ast
+    from pathlib import Path
+
+    import labapp
+
+    found = []
+    for path in Path(labapp.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                    "limit", "count_attempt"):
+                values = [*node.args, *(k.value for k in node.keywords if k.arg == "limit")]
+                if any(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values):
+                    found.append(f"{path.name}:{node.lineno}")
+    assert found == []

@@ -21,7 +21,7 @@ def sign_in(client: FlaskClient) -> Callable[[User], FlaskClient]:
 
     def _sign_in(user: User) -> FlaskClient:
         with client.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = user.get_id()  # the session token, not the id
             sess["_fresh"] = True
         # The app fixture keeps one app context for the whole test, so Flask-Login's per-request
         # cache of the user lives on in `g`; drop it so the next request loads the new user.

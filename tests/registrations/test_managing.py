@@ -11,7 +11,7 @@ from labapp.db import db
 from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration, RegistrationStatus
 from tests.factories import make_lab_session, make_registration
-from tests.helpers import outbox
+from tests.helpers import outbox, resolve_mail_requests
 
 
 def test_manage_token_is_long_random_and_never_stored(app):
@@ -31,6 +31,7 @@ def test_the_manage_link_is_the_same_in_every_email(app):
     from tests.factories import now_utc
 
     resend_manage_link(lab_session_id=lab.id, email="SAME@example.org", now=now_utc())
+    resolve_mail_requests()
     links = {re.search(r"/manage/[\w-]+", m.text_body).group(0) for m in outbox()}
     assert links == {f"/manage/{manage_token(registration)}"}
 
