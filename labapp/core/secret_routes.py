@@ -15,8 +15,8 @@ SECRET_ROUTES: tuple[str, ...] = (
     "/manage/<token>",  # a registration's manage link: its answers, export and erasure
     "/account/reset/<token>",  # choosing a new password: the account, for an hour
     "/my-record/<token>",  # a person's professional-learning record, for 24 hours
-    "/reminders/stop/<int:registration_id>/<token>",  # stops a registration's reminders
-    "/feedback/<token>",  # a session's feedback link (the feedback feature adds the route)
+    "/reminders/stop/<id:registration_id>/<token>",  # stops a registration's reminders
+    "/feedback/<id:registration_id>/<token>",  # a checked-in attendee's feedback on one session
 )
 # URL variables that are secrets wherever they appear; a new route with one must be listed above.
 SECRET_VIEW_ARGS = frozenset({"token"})

@@ -11,7 +11,7 @@ from labapp.feedback.forms import SCALE_CHOICES
 from labapp.feedback.services import feedback_csv, session_feedback
 
 
-@bp.get("/sessions/<int:lab_id>/feedback")
+@bp.get("/sessions/<id:lab_id>/feedback")
 def feedback(lab_id: int) -> str:
     """Responses / attended, the 1–5 distribution (chart and table), the average, commitments and suggestions."""
     lab = load_session(lab_id)
@@ -20,7 +20,7 @@ def feedback(lab_id: int) -> str:
     return render_template("dashboard/feedback.html", lab=lab, summary=summary, chart=chart)
 
 
-@bp.get("/sessions/<int:lab_id>/feedback.csv")
+@bp.get("/sessions/<id:lab_id>/feedback.csv")
 def feedback_export(lab_id: int) -> Response:
     """Every response of the session with names, as formula-safe CSV."""
     lab = load_session(lab_id)

@@ -40,7 +40,7 @@ def _invitation(registration_id: int, token: str) -> FeedbackInvitation | tuple[
         return render_template("feedback/closed.html", lab=closed.lab, closed_at=closed.closed_at), 410
 
 
-@bp.route("/<int:registration_id>/<token>", methods=["GET", "POST"])
+@bp.route("/<id:registration_id>/<token>", methods=["GET", "POST"])
 @limiter.limit(_feedback_limit, methods=["POST"])
 def respond(registration_id: int, token: str) -> Response | str | tuple[str, int]:
     """Show the form (with earlier answers) and save it; editable until 14 days after the end."""

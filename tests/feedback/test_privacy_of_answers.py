@@ -14,7 +14,7 @@ from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration
 from labapp.tokens import hash_token
 from tests.feedback.support import answers, at, came, ended_lab, feedback_path
-from tests.helpers import outbox
+from tests.helpers import outbox, resolve_mail_requests
 
 
 def _response() -> FeedbackResponse | None:
@@ -63,6 +63,7 @@ def test_my_record_shows_what_they_planned(client):
     person = came(lab, email="rae@example.org")
     client.post(feedback_path(person), data=answers(commitment="Call two families <b>first</b>."))
     client.post("/my-record", data={"email": "rae@example.org"})
+    resolve_mail_requests()  # the worker turns the request into the email
     [link] = outbox("record_link")
     path = "/my-record/" + link.text_body.split("/my-record/")[1].split()[0]
     page = client.get(path).get_data(as_text=True)
