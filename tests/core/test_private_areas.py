@@ -10,7 +10,7 @@ import pytest
 from labapp.records.services import request_record_link
 from labapp.registrations.links import manage_token
 from tests.factories import make_lab_session, make_registration, make_user, now_utc
-from tests.helpers import login, outbox
+from tests.helpers import login, outbox, resolve_mail_requests
 
 PUBLIC_PAGES = ["/", "/protocol", "/privacy", "/my-record", "/sessions.ics"]
 
@@ -22,6 +22,7 @@ def _private_pages(client) -> list[str]:
     lab = make_lab_session(now=now, facilitators=[facilitator])
     registration = make_registration(lab, now=now)
     request_record_link(email=registration.email, now=now)
+    resolve_mail_requests(now=now)
     record = re.search(r"/my-record/([\w-]+)", outbox("record_link")[0].text_body).group(0)
     token = manage_token(registration)
     login(client, facilitator)

@@ -19,7 +19,7 @@ from labapp.registrations.notifications import TEMPLATES, queue_registration_ema
 from labapp.reminders.emails import queue_reminder_email
 from labapp.sessions.models import SessionFormat
 from tests.factories import make_lab_session, make_registration, make_user
-from tests.helpers import outbox
+from tests.helpers import outbox, resolve_mail_requests
 from tests.smtp import SmtpSink
 
 TITLE = "Listening across the table: whose voices shape our classrooms, and who are we not hearing?"
@@ -62,6 +62,7 @@ def queue_every_email(*, now: datetime) -> None:
                              prompts=["Which student's voice do you hear least?", "What would change if you did?"])
     request_record_link(email=reminded.email, now=now)
     request_password_reset(email=facilitator.email, now=now)
+    resolve_mail_requests(now=now)  # the worker turns those two requests into emails
 
 
 def every_email(smtp: SmtpSink, *, now: datetime) -> dict[str, EmailMessage]:
