@@ -20,9 +20,9 @@ from labapp.accounts.services import (
 from labapp.clock import utcnow
 from labapp.core.addresses import email_key
 from labapp.core.attempts import count_attempt
+from labapp.core.forms import ConfirmForm
 from labapp.core.redirects import local_target
 from labapp.extensions import client_address, configured_limit, limiter
-from labapp.registrations.forms import ConfirmForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

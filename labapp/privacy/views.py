@@ -7,9 +7,9 @@ import json
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from labapp.clock import utcnow
+from labapp.core.forms import ConfirmForm
 from labapp.privacy.services import erase_person, export_person
 from labapp.registrations.errors import RegistrationNotFound
-from labapp.registrations.forms import ConfirmForm
 from labapp.registrations.models import Registration
 from labapp.registrations.services import find_by_manage_token
 

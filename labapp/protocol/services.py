@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from labapp.core.text import slugify
 from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
 from labapp.protocol.models import ProtocolComponent
-from labapp.sessions.services import slugify
 
 MAX_COMPONENT_MINUTES = 240
 MAX_LIST_ITEMS = 12

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from labapp.clock import utcnow
 from labapp.core.addresses import email_key
 from labapp.core.attempts import count_attempt
+from labapp.core.forms import ConfirmForm
 from labapp.extensions import configured_limit, limiter
 from labapp.protocol.prework import manage_panel
 from labapp.registrations.errors import (
@@ -19,7 +20,7 @@ from labapp.registrations.errors import (
     RegistrationNotFound,
     SessionAlreadyStarted,
 )
-from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, RemindersForm, ResendLinkForm
+from labapp.registrations.forms import DetailsForm, RegistrationForm, RemindersForm, ResendLinkForm
 from labapp.registrations.invites import calendar_links, has_calendar_entry, invite_download
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.receipts import (

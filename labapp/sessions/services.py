@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -13,6 +11,7 @@ from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import lazyload
 
 from labapp.accounts.models import User
+from labapp.core.text import slugify
 from labapp.db import db, is_postgres, unit_of_work
 from labapp.sessions.models import LabSession, SessionFormat, SessionStatus, session_facilitators
 
@@ -43,13 +42,6 @@ def _zone_names() -> set[str]:
     if not _ZONES:
         _ZONES.update(available_timezones())
     return _ZONES
-
-
-def slugify(text: str) -> str:
-    """A readable URL part: 'Listening with Empathy!' -> 'listening-with-empathy'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].strip("-") or "session"
 
 
 def unique_slug(title: str, starts_at: datetime, zone: str) -> str:
