@@ -16,17 +16,15 @@ from labapp.dashboard.access import load_session, me
 from labapp.dashboard.forms import CancelSessionForm, RosterActionForm, SessionForm
 from labapp.dashboard.views import bp
 from labapp.registrations.availability import get_listing
+from labapp.session_changes.services import cancel_session, unpublish_session, update_session
 from labapp.sessions.models import LabSession, SessionFormat
 from labapp.sessions.services import (
     InvalidSession,
     SessionChanges,
-    cancel_session,
     create_session_from_form,
     duplicate_session,
     is_valid_timezone,
     publish_session,
-    unpublish_session,
-    update_session,
 )
 
 

@@ -9,14 +9,9 @@ from sqlalchemy import select
 
 from labapp.db import db
 from labapp.registrations.models import Registration, RegistrationStatus
+from labapp.session_changes.services import cancel_session, update_session
 from labapp.sessions.models import LabSession, SessionStatus
-from labapp.sessions.services import (
-    CapacityBelowConfirmed,
-    SessionChanges,
-    cancel_session,
-    duplicate_session,
-    update_session,
-)
+from labapp.sessions.services import CapacityBelowConfirmed, SessionChanges, duplicate_session
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import outbox
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from labapp.db import db
 from labapp.reminders.services import queue_due_reminders
+from labapp.session_changes.services import update_session
 from labapp.sessions.models import LabSession
-from labapp.sessions.services import SessionChanges, update_session
+from labapp.sessions.services import SessionChanges
 from labapp.worker import run_pass
 from tests.factories import make_lab_session, make_registration
 from tests.reminders.test_sending_reminders import EARLY, HOUR, START
