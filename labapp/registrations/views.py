@@ -40,10 +40,10 @@ from labapp.registrations.services import (
     update_details,
     waitlist_position,
 )
+from labapp.registrations.session_pages import public_session_or_404, render_session_page
 from labapp.reminders.services import describe_offset, reminder_offsets_for, set_reminders
 from labapp.sessions.models import LabSession
 from labapp.sessions.services import SessionNotFound
-from labapp.sessions.views import public_session_or_404, render_session_page
 
 bp = Blueprint("registrations", __name__)
 

@@ -14,9 +14,8 @@ from sqlalchemy import select
 from labapp.accounts.models import User
 from labapp.clock import utcnow
 from labapp.db import db
-from labapp.registrations.availability import list_all_sessions
 from labapp.sessions.models import SessionFormat
-from labapp.sessions.services import InvalidSession, create_session, is_valid_timezone
+from labapp.sessions.services import InvalidSession, create_session, is_valid_timezone, list_all_sessions
 
 sessions_cli = AppGroup("sessions", help="Create and list Conversation Lab sessions.")
 
@@ -72,20 +71,20 @@ def list_(as_json: bool) -> None:
     """List every session with its seat counts."""
     rows = [
         {
-            "id": listing.lab_session.id,
-            "slug": listing.lab_session.slug,
-            "title": listing.lab_session.title,
-            "starts_at": listing.lab_session.local_starts_at.isoformat(),
-            "timezone": listing.lab_session.timezone,
-            "duration": listing.lab_session.duration_minutes,
-            "format": str(listing.lab_session.format),
-            "capacity": listing.lab_session.capacity,
-            "confirmed": listing.counts.confirmed,
-            "waitlisted": listing.counts.waitlisted,
-            "status": str(listing.lab_session.status),
-            "url": public_url(listing.lab_session.slug),
+            "id": lab.id,
+            "slug": lab.slug,
+            "title": lab.title,
+            "starts_at": lab.local_starts_at.isoformat(),
+            "timezone": lab.timezone,
+            "duration": lab.duration_minutes,
+            "format": str(lab.format),
+            "capacity": lab.capacity,
+            "confirmed": lab.confirmed_count,
+            "waitlisted": lab.waitlisted_count,
+            "status": str(lab.status),
+            "url": public_url(lab.slug),
         }
-        for listing in list_all_sessions()
+        for lab in list_all_sessions()
     ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))

@@ -54,6 +54,11 @@ def unique_slug(title: str, starts_at: datetime, zone: str) -> str:
     return slug
 
 
+def list_all_sessions() -> list[LabSession]:
+    """Every session, newest start first; seat counts are the trigger-kept columns on each row."""
+    return list(db.session.scalars(select(LabSession).order_by(LabSession.starts_at.desc())))
+
+
 def get_session_by_slug(slug: str, *, with_facilitators: bool = True) -> LabSession:
     """The session with this slug, or SessionNotFound.
 

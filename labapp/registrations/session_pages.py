@@ -1,4 +1,8 @@
-"""Public pages: the list of upcoming sessions and each session's page."""
+"""Public pages: the list of upcoming sessions and each session's page with its registration form.
+
+The blueprint keeps the name "sessions" (endpoints `sessions.index`, `sessions.detail`, `sessions.feed`);
+it lives here because the pages show seats left and the registration form, which are registration rules.
+"""
 
 from __future__ import annotations
 
