@@ -71,23 +71,6 @@ def pick_prompts(prompt_lists: Iterable[Sequence[dict[str, Any]]], limit: int) -
     return picked[:limit]
 
 
-def reminder_prompts(limit: int = 3, *, lab_session_id: int | None = None) -> list[str]:
-    """Two or three reflection prompts from the protocol, for reminders and pre-work.
-
-    With `lab_session_id`, the prompts come from that session's agenda (the same ones its
-    pre-work asks). The shipped seed text is used only while the table is empty.
-    """
-    if lab_session_id is not None:
-        from labapp.protocol.agendas import session_prompts  # agendas builds on this module
-
-        return [prompt["text"] for prompt in session_prompts(lab_session_id, limit=limit)]
-    components = list_components()
-    if components:
-        return [prompt["text"] for prompt in pick_prompts((c.reflection_prompts for c in components), limit)]
-    rows = seed_content.component_rows()
-    return [prompt["text"] for prompt in pick_prompts((row["reflection_prompts"] for row in rows), limit)]
-
-
 def commitments_component() -> ProtocolComponent | None:
     """The active commitments-and-next-steps component (title, guiding_questions), for follow-ups."""
     return next((c for c in list_components() if c.is_commitments), None)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import lazyload
 from config import parse_offsets
 from labapp.db import db, is_postgres, unit_of_work
 from labapp.mail.models import OutboxMessage, OutboxStatus
-from labapp.protocol.services import reminder_prompts
+from labapp.protocol.agendas import reminder_prompts
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.reminders.emails import REMINDER_KIND, is_stop_token, queue_reminder_email
 from labapp.reminders.models import ReminderDelivery, ReminderDeliveryStatus
