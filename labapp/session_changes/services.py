@@ -14,7 +14,7 @@ from labapp.db import db, unit_of_work
 from labapp.registrations.availability import get_listing
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.notifications import notify_session_cancelled, notify_session_updated
-from labapp.registrations.services import confirmed_count, fill_free_seats
+from labapp.registrations.seats import fill_free_seats, refresh_seat_counts
 from labapp.reminders.services import reschedule_reminders
 from labapp.sessions.models import LabSession, SessionStatus
 from labapp.sessions.services import (
@@ -51,7 +51,7 @@ def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetim
         ):
             validate_schedule(starts_at=changes.starts_at, registration_opens_at=changes.registration_opens_at,
                               registration_closes_at=changes.registration_closes_at, now=now)
-        confirmed = confirmed_count(lab.id)
+        confirmed = refresh_seat_counts(lab).confirmed_count
         if changes.capacity < confirmed:
             raise CapacityBelowConfirmed(
                 f"{confirmed} people already have a seat, so capacity cannot go below {confirmed}. "
