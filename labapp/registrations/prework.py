@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from labapp.db import db, unit_of_work
 from labapp.protocol.agendas import session_prompts
-from labapp.protocol.certificates import certificate_available
 from labapp.protocol.models import ProtocolComponent
+from labapp.registrations.certificates import certificate_available
 from labapp.registrations.errors import RegistrationNotFound
 from labapp.registrations.models import Registration, RegistrationStatus
 
