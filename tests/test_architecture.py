@@ -29,3 +29,27 @@ def test_every_package_is_in_a_layer():
     packages = {f"labapp.{path.parent.name}" for path in (ROOT / "labapp").glob("*/__init__.py")}
     modules = {f"labapp.{path.stem}" for path in (ROOT / "labapp").glob("*.py") if path.stem != "__init__"}
     assert packages | modules <= named
+
+
+def test_every_domain_error_lives_in_an_errors_module_and_shares_one_base(app):
+    import importlib
+    import inspect
+    import pkgutil
+
+    from werkzeug.exceptions import HTTPException
+
+    import labapp
+    from labapp.core.errors import DomainError
+
+    stray = []
+    for info in pkgutil.walk_packages(labapp.__path__, "labapp."):
+        module = importlib.import_module(info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != info.name or not issubclass(cls, Exception) or issubclass(cls, HTTPException):
+                continue  # an HTTPException is already a response (e.g. 429), raised by web code
+            # mail's delivery failures are the worker's retry signals, not rules a person is told about.
+            if info.name.startswith("labapp.mail."):
+                continue
+            if not info.name.endswith(".errors") or not issubclass(cls, DomainError):
+                stray.append(f"{info.name}.{name}")
+    assert stray == []

@@ -7,10 +7,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from labapp.accounts.errors import InvalidResetLink, InvalidUser
 from labapp.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
 from labapp.accounts.services import (
-    InvalidResetLink,
-    InvalidUser,
     authenticate,
     end_all_sessions,
     request_password_reset,

@@ -17,8 +17,8 @@ from labapp.registrations.attendance import (
     resend_confirmation,
     set_checked_in,
 )
-from labapp.registrations.certificates import CertificateNotAvailable, queue_certificate_email
-from labapp.registrations.errors import RegistrationError, RegistrationNotFound
+from labapp.registrations.certificates import queue_certificate_email
+from labapp.registrations.errors import CertificateNotAvailable, RegistrationError, RegistrationNotFound
 from labapp.registrations.models import RegistrationStatus
 from labapp.registrations.prework import prework_answers_by_question
 from labapp.registrations.roster import SORTS, room_summary, roster_page

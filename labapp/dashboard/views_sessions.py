@@ -17,9 +17,9 @@ from labapp.dashboard.forms import CancelSessionForm, RosterActionForm, SessionF
 from labapp.dashboard.views import bp
 from labapp.registrations.availability import get_listing
 from labapp.session_changes.services import cancel_session, unpublish_session, update_session
+from labapp.sessions.errors import InvalidSession
 from labapp.sessions.models import LabSession, SessionFormat
 from labapp.sessions.services import (
-    InvalidSession,
     SessionChanges,
     create_session_from_form,
     duplicate_session,

@@ -6,15 +6,9 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 
 from labapp.clock import utcnow
 from labapp.extensions import limiter
+from labapp.feedback.errors import FeedbackClosed, FeedbackLinkInvalid, InvalidFeedback
 from labapp.feedback.forms import FeedbackForm
-from labapp.feedback.services import (
-    FeedbackClosed,
-    FeedbackInvitation,
-    FeedbackLinkInvalid,
-    InvalidFeedback,
-    find_invitation,
-    submit_feedback,
-)
+from labapp.feedback.services import FeedbackInvitation, find_invitation, submit_feedback
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 

@@ -9,14 +9,13 @@ from werkzeug.wrappers import Response
 from labapp.clock import utcnow
 from labapp.core.urls import parse_id
 from labapp.db import db
-from labapp.protocol.agendas import AgendaItemInput, InvalidAgenda, session_agenda, set_session_agenda
+from labapp.protocol.agendas import AgendaItemInput, session_agenda, set_session_agenda
+from labapp.protocol.errors import ComponentNotFound, InvalidAgenda, InvalidComponent
 from labapp.protocol.forms import AGENDA_ROWS, AgendaForm, ButtonForm, ComponentForm, ResetAgendaForm, lines
 from labapp.protocol.models import ProtocolComponent
 from labapp.protocol.rendering import render_markdown
 from labapp.protocol.services import (
     ComponentFields,
-    ComponentNotFound,
-    InvalidComponent,
     add_component,
     edit_component,
     get_component,

@@ -11,16 +11,13 @@ from sqlalchemy import delete, select
 from labapp import timefmt
 from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
+from labapp.protocol.errors import InvalidAgenda
 from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
 from labapp.protocol.services import list_components, pick_prompts
 from labapp.sessions.models import LabSession
 from labapp.sessions.services import lock_lab_session
 
 MAX_AGENDA_ITEMS = 20
-
-
-class InvalidAgenda(ValueError):
-    """The agenda breaks a rule (too long for the session, unknown component, ...); the message says which."""
 
 
 @dataclass(frozen=True)

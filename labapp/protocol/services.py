@@ -12,20 +12,13 @@ from sqlalchemy import func, select
 from labapp.core.text import slugify
 from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
+from labapp.protocol.errors import ComponentNotFound, InvalidComponent
 from labapp.protocol.models import ProtocolComponent
 
 MAX_COMPONENT_MINUTES = 240
 MAX_LIST_ITEMS = 12
 MAX_LINE_LENGTH = 500
 MAX_NOTES_LENGTH = 20_000
-
-
-class ComponentNotFound(LookupError):
-    """No protocol component with that id."""
-
-
-class InvalidComponent(ValueError):
-    """The component's fields break a rule; the message says which."""
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from labapp.db import db, unit_of_work
-from labapp.registrations.errors import NotWaitlisted, RegistrationError, RegistrationNotFound
+from labapp.registrations.errors import NotConfirmed, NotWaitlisted, RegistrationError, RegistrationNotFound
 from labapp.registrations.models import Registration
 from labapp.registrations.notifications import queue_registration_email
 from labapp.registrations.seats import promote, refresh_seat_counts
 from labapp.registrations.services import waitlist_position
 from labapp.sessions.services import lock_lab_session
-
-
-class NotConfirmed(RegistrationError):
-    """Only people with a seat can be checked in."""
 
 
 def registration_in_session(lab_session_id: int, registration_id: int) -> Registration:

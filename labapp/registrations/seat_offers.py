@@ -15,15 +15,11 @@ from sqlalchemy import func, select
 
 from config import parse_duration
 from labapp.db import db, unit_of_work
-from labapp.registrations.errors import NotWaitlisted, RegistrationClosed
+from labapp.registrations.errors import NotWaitlisted, RegistrationClosed, SeatAlreadyTaken
 from labapp.registrations.models import Registration, RegistrationStatus, SeatOffer
 from labapp.registrations.notifications import queue_registration_email
 from labapp.registrations.seats import lock_registration, promote, refresh_seat_counts
 from labapp.sessions.models import LabSession
-
-
-class SeatAlreadyTaken(RegistrationClosed):
-    """Someone else accepted the open seat first."""
 
 
 def promotion_cutoff() -> timedelta:

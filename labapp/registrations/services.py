@@ -34,8 +34,9 @@ from labapp.registrations.notifications import (
 )
 from labapp.registrations.seat_offers import is_inside_cutoff, offer_freed_seat, seats_on_offer
 from labapp.registrations.seats import fill_free_seats, lock_registration
+from labapp.sessions.errors import SessionNotFound
 from labapp.sessions.models import LabSession
-from labapp.sessions.services import SessionNotFound, lock_lab_session
+from labapp.sessions.services import lock_lab_session
 from labapp.tokens import derive_token, hash_token, new_salt
 
 

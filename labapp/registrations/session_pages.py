@@ -15,9 +15,10 @@ from labapp.core.page_cache import cached_page
 from labapp.protocol.agendas import session_agenda
 from labapp.registrations.availability import availability_label, get_listing, list_upcoming_sessions
 from labapp.registrations.forms import RegistrationForm
+from labapp.sessions.errors import SessionNotFound
 from labapp.sessions.feed import sessions_feed
 from labapp.sessions.models import LabSession, SessionStatus
-from labapp.sessions.services import SessionNotFound, get_session_by_slug
+from labapp.sessions.services import get_session_by_slug
 
 bp = Blueprint("sessions", __name__)
 

@@ -15,18 +15,22 @@ from labapp.core.attempts import count_attempt
 from labapp.core.forms import ConfirmForm, strip_control_characters
 from labapp.extensions import configured_limit, limiter
 from labapp.protocol.forms import ButtonForm
-from labapp.registrations.certificates import CertificateNotAvailable, certificate_for
+from labapp.registrations.certificates import certificate_for
 from labapp.registrations.errors import (
+    CertificateNotAvailable,
     InvalidEmail,
+    InvalidPrework,
     NotWaitlisted,
+    PreworkClosed,
     RegistrationClosed,
     RegistrationNotFound,
+    SeatAlreadyTaken,
     SessionAlreadyStarted,
 )
 from labapp.registrations.forms import DetailsForm, RegistrationForm, ResendLinkForm
 from labapp.registrations.invites import calendar_links, has_calendar_entry, invite_download
 from labapp.registrations.models import EducatorRole, Registration
-from labapp.registrations.prework import InvalidPrework, PreworkClosed, manage_panel, save_prework_answers
+from labapp.registrations.prework import manage_panel, save_prework_answers
 from labapp.registrations.receipts import (
     Receipt,
     keep_receipt,
@@ -34,7 +38,7 @@ from labapp.registrations.receipts import (
     receipt_registration,
     shows_what_was_typed,
 )
-from labapp.registrations.seat_offers import SeatAlreadyTaken, take_offered_seat
+from labapp.registrations.seat_offers import take_offered_seat
 from labapp.registrations.services import (
     RegistrationDetails,
     cancel_registration,
@@ -45,9 +49,9 @@ from labapp.registrations.services import (
     waitlist_position,
 )
 from labapp.registrations.session_pages import public_session_or_404, render_session_page
+from labapp.sessions.errors import SessionNotFound
 from labapp.sessions.models import LabSession
 from labapp.sessions.reminder_offsets import describe_offset, reminder_offsets_for
-from labapp.sessions.services import SessionNotFound
 
 bp = Blueprint("registrations", __name__)
 

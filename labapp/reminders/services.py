@@ -30,6 +30,7 @@ from labapp.mail.models import OutboxMessage, OutboxStatus
 from labapp.protocol.agendas import reminder_prompts
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.reminders.emails import REMINDER_KIND, is_stop_token, queue_reminder_email
+from labapp.reminders.errors import ReminderLinkInvalid
 from labapp.reminders.models import ReminderDelivery, ReminderDeliveryStatus
 from labapp.sessions.models import LabSession, SessionStatus
 from labapp.sessions.reminder_offsets import describe_offset, session_offsets
@@ -39,10 +40,6 @@ from labapp.sessions.reminder_offsets import describe_offset, session_offsets
 # locks only while its emails are rendered (about a second for 1,000).
 BATCH_SIZE = 1000
 WITHDRAWN_ERROR = "Not sent: the session started or was cancelled, or the person cancelled or stopped reminders."
-
-
-class ReminderLinkInvalid(LookupError):
-    """The stop-reminders link does not match any registration."""
 
 
 class ReminderState(StrEnum):

@@ -11,7 +11,8 @@ from labapp.extensions import configured_limit, csrf, limiter
 from labapp.registrations.forms import RemindersForm
 from labapp.registrations.models import Registration
 from labapp.registrations.views import registration_or_404
-from labapp.reminders.services import ReminderLinkInvalid, find_by_stop_token, set_reminders, stop_reminders
+from labapp.reminders.errors import ReminderLinkInvalid
+from labapp.reminders.services import find_by_stop_token, set_reminders, stop_reminders
 
 bp = Blueprint("reminders", __name__)
 

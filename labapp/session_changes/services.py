@@ -16,12 +16,10 @@ from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.notifications import notify_session_cancelled, notify_session_updated
 from labapp.registrations.seats import fill_free_seats, refresh_seat_counts
 from labapp.reminders.services import reschedule_reminders
+from labapp.sessions.errors import CapacityBelowConfirmed, InvalidSession, SessionChangeNotAllowed
 from labapp.sessions.models import LabSession, SessionStatus
 from labapp.sessions.services import (
     SCHEDULE_FIELDS,
-    CapacityBelowConfirmed,
-    InvalidSession,
-    SessionChangeNotAllowed,
     SessionChanges,
     _changes_kwargs,
     lock_lab_session,

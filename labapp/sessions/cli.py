@@ -14,8 +14,9 @@ from sqlalchemy import select
 from labapp.accounts.models import User
 from labapp.clock import utcnow
 from labapp.db import db
+from labapp.sessions.errors import InvalidSession
 from labapp.sessions.models import SessionFormat
-from labapp.sessions.services import InvalidSession, create_session, is_valid_timezone, list_all_sessions
+from labapp.sessions.services import create_session, is_valid_timezone, list_all_sessions
 
 sessions_cli = AppGroup("sessions", help="Create and list Conversation Lab sessions.")
 

@@ -13,15 +13,8 @@ from sqlalchemy.orm import lazyload
 from labapp.accounts.models import User
 from labapp.core.text import slugify
 from labapp.db import db, is_postgres, unit_of_work
+from labapp.sessions.errors import InvalidSession, SessionChangeNotAllowed, SessionNotFound
 from labapp.sessions.models import LabSession, SessionFormat, SessionStatus, session_facilitators
-
-
-class SessionNotFound(LookupError):
-    """No session with that id or slug."""
-
-
-class InvalidSession(ValueError):
-    """The session's fields break a rule; the message says which."""
 
 
 def is_valid_timezone(name: str) -> bool:
@@ -210,14 +203,6 @@ MAX_REGISTRATION_LEAD = timedelta(days=365)
 DUPLICATE_GAP = timedelta(weeks=4)
 # Fields whose change moves people's calendars: they bump `sequence` and send `Updated: …`.
 SCHEDULE_FIELDS = ("starts_at", "duration_minutes", "timezone", "format", "location", "join_url")
-
-
-class CapacityBelowConfirmed(InvalidSession):
-    """Lowering capacity would take seats away from people who already have one."""
-
-
-class SessionChangeNotAllowed(InvalidSession):
-    """The session's state does not allow that change (cancelled, already started, ...)."""
 
 
 @dataclass(frozen=True)

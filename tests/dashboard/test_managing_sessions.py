@@ -10,8 +10,9 @@ from sqlalchemy import select
 from labapp.db import db
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.session_changes.services import cancel_session, update_session
+from labapp.sessions.errors import CapacityBelowConfirmed
 from labapp.sessions.models import LabSession, SessionStatus
-from labapp.sessions.services import CapacityBelowConfirmed, SessionChanges, duplicate_session
+from labapp.sessions.services import SessionChanges, duplicate_session
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import outbox
 
@@ -140,7 +141,8 @@ def test_cancelling_tells_everyone_registered_and_nobody_else(signed_in, lab):
 
 
 def test_a_cancelled_session_cannot_be_edited_or_published(app, lab):
-    from labapp.sessions.services import InvalidSession, publish_session
+    from labapp.sessions.errors import InvalidSession
+    from labapp.sessions.services import publish_session
 
     cancel_session(lab_session_id=lab.id, now=now_utc())
     with pytest.raises(InvalidSession):
