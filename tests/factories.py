@@ -11,7 +11,7 @@ from labapp.accounts.services import create_user
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.services import RegistrationDetails, RegistrationResult, register
 from labapp.sessions.models import LabSession, SessionFormat
-from labapp.sessions.services import create_session
+from labapp.sessions.services import SessionFields, create_session
 
 _serial = count(1)
 
@@ -44,11 +44,11 @@ def make_lab_session(**overrides: Any) -> LabSession:
         "capacity": 10,
         "format": SessionFormat.ONLINE,
         "join_url": "https://meet.example.org/lab",
-        "publish": True,
-        "now": now,
     }
     fields.update(overrides)
-    return create_session(**fields)
+    # Everything but who runs it, whether it is public and its slug is a SessionFields field.
+    options = {name: fields.pop(name) for name in ("facilitators", "slug", "publish") if name in fields}
+    return create_session(fields=SessionFields(**fields), now=now, **{"publish": True, **options})
 
 
 def details(**overrides: Any) -> RegistrationDetails:

@@ -18,17 +18,10 @@ from labapp.registrations.seats import fill_free_seats, refresh_seat_counts
 from labapp.reminders.services import reschedule_reminders
 from labapp.sessions.errors import CapacityBelowConfirmed, InvalidSession, SessionChangeNotAllowed
 from labapp.sessions.models import LabSession, SessionStatus
-from labapp.sessions.services import (
-    SCHEDULE_FIELDS,
-    SessionChanges,
-    _changes_kwargs,
-    lock_lab_session,
-    validate_schedule,
-    validate_session_fields,
-)
+from labapp.sessions.services import SCHEDULE_FIELDS, SessionFields, lock_lab_session, validate_schedule
 
 
-def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetime,
+def update_session(*, lab_session_id: int, changes: SessionFields, now: datetime,
                    facilitators: list[User] | None = None) -> LabSession:
     """Save a session's new fields; a new time, place or link tells confirmed people, more seats fill the waitlist.
 
@@ -37,7 +30,7 @@ def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetim
     Lowering capacity below the confirmed count raises CapacityBelowConfirmed and changes nothing.
     `facilitators`, when given (admins only), replaces who runs the session.
     """
-    validate_session_fields(**_changes_kwargs(changes))  # type: ignore[arg-type]
+    changes.validate()
     with unit_of_work():
         lab = lock_lab_session(lab_session_id)
         if lab.is_cancelled:
@@ -55,23 +48,10 @@ def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetim
                 f"{confirmed} people already have a seat, so capacity cannot go below {confirmed}. "
                 "Cancel registrations first if the room really is smaller."
             )
-        new_values = {
-            "starts_at": changes.starts_at, "duration_minutes": changes.duration_minutes,
-            "timezone": changes.timezone, "format": changes.format, "location": changes.location.strip(),
-            "join_url": changes.join_url.strip(),
-        }
-        schedule_changed = any(getattr(lab, name) != new_values[name] for name in SCHEDULE_FIELDS)
+        before = {name: getattr(lab, name) for name in SCHEDULE_FIELDS}
         start_moved = lab.starts_at != changes.starts_at
-        for name, value in new_values.items():
-            setattr(lab, name, value)
-        lab.title = changes.title.strip()
-        lab.summary = changes.summary.strip()
-        lab.description = changes.description.strip()
-        lab.capacity = changes.capacity
-        lab.registration_opens_at = changes.registration_opens_at
-        lab.registration_closes_at = changes.registration_closes_at
-        lab.reply_to = (changes.reply_to or "").strip() or None
-        lab.follow_up_after_hours = changes.follow_up_after_hours
+        changes.apply_to(lab)
+        schedule_changed = any(getattr(lab, name) != value for name, value in before.items())
         lab.updated_at = now
         if facilitators is not None:
             if not facilitators:

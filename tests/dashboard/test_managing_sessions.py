@@ -12,7 +12,7 @@ from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.session_changes.services import cancel_session, update_session
 from labapp.sessions.errors import CapacityBelowConfirmed
 from labapp.sessions.models import LabSession, SessionStatus
-from labapp.sessions.services import SessionChanges, duplicate_session
+from labapp.sessions.services import SessionFields, duplicate_session
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import outbox
 
@@ -30,7 +30,7 @@ def _changes(lab, **overrides):
         "title", "starts_at", "timezone", "duration_minutes", "capacity", "format", "summary", "description",
         "location", "join_url", "registration_opens_at", "registration_closes_at", "reply_to")}
     fields.update(overrides)
-    return SessionChanges(**fields)
+    return SessionFields(**fields)
 
 
 def _reload(lab_id):
