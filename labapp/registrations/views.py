@@ -56,14 +56,6 @@ from labapp.sessions.reminder_offsets import describe_offset, reminder_offsets_f
 bp = Blueprint("registrations", __name__)
 
 
-def _registration_limit() -> str:
-    return current_app.config["RATELIMIT_REGISTRATION"]
-
-
-def _manage_limit() -> str:
-    return current_app.config["RATELIMIT_MANAGE"]
-
-
 def _details(form: DetailsForm, email: str) -> RegistrationDetails:
     return RegistrationDetails(
         full_name=form.full_name.data or "",
@@ -77,7 +69,7 @@ def _details(form: DetailsForm, email: str) -> RegistrationDetails:
 
 
 @bp.post("/sessions/<slug>/register")
-@limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"])
 def create(slug: str) -> Response | tuple[str, int]:
     """Register for a session: a seat, a waitlist place, or a neutral 'check your email'."""
     now = utcnow()
@@ -182,7 +174,7 @@ def registration_or_404(token: str) -> Registration:
 
 
 @bp.route("/manage/<token>", methods=["GET", "POST"])
-@limiter.limit(_manage_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_MANAGE"), methods=["POST"])
 def manage(token: str) -> Response | str | tuple[str, int]:
     """See and update one's registration."""
     registration = registration_or_404(token)
@@ -219,7 +211,7 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
 
 
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
-@limiter.limit(_manage_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_MANAGE"), methods=["POST"])
 def cancel(token: str) -> Response | str:
     """Cancel: a GET only asks 'are you sure?' (mail scanners follow links); the POST cancels."""
     registration = registration_or_404(token)
