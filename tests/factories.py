@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
 from labapp.accounts.models import User, UserRole
 from labapp.accounts.services import create_user
+from labapp.clock import utcnow
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.services import RegistrationDetails, RegistrationResult, register
 from labapp.sessions.models import LabSession, SessionFormat
@@ -17,7 +18,8 @@ _serial = count(1)
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+    """The app's clock (labapp.clock), to the second: a test that sets app.config["CLOCK"] fixes the factories too."""
+    return utcnow().replace(microsecond=0)
 
 
 def make_user(**overrides: Any) -> User:
