@@ -268,7 +268,7 @@ def prework(token: str) -> Response | str | tuple[str, int]:
     now = utcnow()
     panel = manage_panel(registration, now=now)
     if request.method == "GET":
-        return render_template("protocol/prework.html", registration=registration, lab=registration.lab_session,
+        return render_template("registrations/prework.html", registration=registration, lab=registration.lab_session,
                                token=token, protocol_panel=panel, prework_errors=[])
     answers = {prompt["id"]: strip_control_characters(request.form.get(f"answer-{prompt['id']}", ""))
                for prompt in panel.prompts}
@@ -285,7 +285,7 @@ def prework(token: str) -> Response | str | tuple[str, int]:
             return redirect(url_for("registrations.manage", token=token) + "#prework")
     if panel.can_edit:  # keep what they typed; after the start, show only what is really saved
         panel = replace(panel, answers={**panel.answers, **answers})
-    return render_template("protocol/prework.html", registration=registration, lab=registration.lab_session,
+    return render_template("registrations/prework.html", registration=registration, lab=registration.lab_session,
                            token=token, protocol_panel=panel, prework_errors=errors), 400
 
 
@@ -297,4 +297,5 @@ def certificate(token: str) -> str | tuple[str, int]:
         contents = certificate_for(registration, now=utcnow())
     except CertificateNotAvailable as error:
         return render_error(403, str(error))
-    return render_template("protocol/certificate.html", certificate=contents, registration=registration, token=token)
+    return render_template("registrations/certificate.html", certificate=contents, registration=registration,
+                           token=token)
