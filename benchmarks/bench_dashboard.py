@@ -89,7 +89,7 @@ def run() -> list[str]:
     from labapp.accounts.services import create_user
     from labapp.db import db
     from labapp.registrations.roster import export_rows
-    from labapp.sessions.services import create_session
+    from labapp.sessions.services import SessionFields, create_session
 
     app = _build_app()
     lines: list[str] = []
@@ -99,9 +99,18 @@ def run() -> list[str]:
                             password="bench password 1", now=now)
 
         def lab(title: str, capacity: int) -> int:
-            return create_session(title=title, starts_at=now + timedelta(days=7), timezone="America/New_York",
-                                  duration_minutes=90, capacity=capacity, facilitators=[admin], publish=True,
-                                  now=now).id
+            return create_session(
+                fields=SessionFields(
+                    title=title,
+                    starts_at=now + timedelta(days=7),
+                    timezone="America/New_York",
+                    duration_minutes=90,
+                    capacity=capacity,
+                ),
+                facilitators=[admin],
+                publish=True,
+                now=now,
+            ).id
 
         small, big = lab("Small lab", 100), lab("Big lab", 10_000)
         _fill(small, 50, now, 0)

@@ -12,7 +12,7 @@ from labapp.db import db
 from labapp.privacy.services import purge_expired
 from labapp.registrations.models import Registration
 from labapp.sessions.models import SessionFormat
-from labapp.sessions.services import create_session
+from labapp.sessions.services import SessionFields, create_session
 
 TOTAL = 50_000
 SESSIONS = 50
@@ -24,9 +24,18 @@ def run() -> list[str]:
     with app.app_context():
         long_ago = datetime(2024, 1, 10, 17, 0, tzinfo=UTC)
         for n in range(SESSIONS):
-            lab = create_session(title=f"Old lab {n}", starts_at=long_ago + days(n), timezone="America/New_York",
-                                 duration_minutes=90, capacity=5000, format=SessionFormat.ONLINE,
-                                 publish=True, now=long_ago - days(30))
+            lab = create_session(
+                fields=SessionFields(
+                    title=f"Old lab {n}",
+                    starts_at=long_ago + days(n),
+                    timezone="America/New_York",
+                    duration_minutes=90,
+                    capacity=5000,
+                    format=SessionFormat.ONLINE,
+                ),
+                publish=True,
+                now=long_ago - days(30),
+            )
             bulk_registrations(lab.id, TOTAL // SESSIONS, registered_at=long_ago - days(10), start=n * TOTAL)
         db.session.execute(text("ANALYZE"))
         db.session.commit()

@@ -63,7 +63,7 @@ def seed() -> dict[str, str]:
     from labapp import create_app
     from labapp.db import db
     from labapp.sessions.models import SessionFormat
-    from labapp.sessions.services import create_session
+    from labapp.sessions.services import SessionFields, create_session
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=DATABASE_URL)
     now = datetime.now(UTC).replace(microsecond=0)
@@ -73,12 +73,19 @@ def seed() -> dict[str, str]:
             fmt = [SessionFormat.ONLINE, SessionFormat.IN_PERSON, SessionFormat.HYBRID][n % 3]
             capacity = {0: 10_000, 1: BURST_SEATS}.get(n, 12)
             lab = create_session(
-                title=f"Conversation Lab {n + 1}: listening to families who are rarely heard",
-                summary="Who are our underserved students, and what are they and their families experiencing?",
-                starts_at=now + timedelta(days=1 + n, hours=n % 7), timezone=ZONES[n % len(ZONES)],
-                duration_minutes=90, capacity=capacity, format=fmt,
-                location="" if fmt == SessionFormat.ONLINE else "Lincoln Middle School, Room 12",
-                join_url="https://meet.example.org/lab", publish=True, now=now,
+                fields=SessionFields(
+                    title=f"Conversation Lab {n + 1}: listening to families who are rarely heard",
+                    summary="Who are our underserved students, and what are they and their families experiencing?",
+                    starts_at=now + timedelta(days=1 + n, hours=n % 7),
+                    timezone=ZONES[n % len(ZONES)],
+                    duration_minutes=90,
+                    capacity=capacity,
+                    format=fmt,
+                    location="" if fmt == SessionFormat.ONLINE else "Lincoln Middle School, Room 12",
+                    join_url="https://meet.example.org/lab",
+                ),
+                publish=True,
+                now=now,
             )
             slugs[{0: "latency", 1: "burst"}.get(n, f"s{n}")] = lab.slug
         db.engine.dispose()

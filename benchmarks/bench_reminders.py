@@ -22,7 +22,7 @@ from labapp.db import db
 from labapp.mail.deliver import deliver_pending
 from labapp.registrations.models import EducatorRole, Registration, RegistrationStatus
 from labapp.reminders.services import BATCH_SIZE, queue_due_reminders
-from labapp.sessions.services import create_session
+from labapp.sessions.services import SessionFields, create_session
 from labapp.tokens import new_salt
 
 START = datetime(2026, 12, 8, 21, 0, tzinfo=UTC)
@@ -53,9 +53,18 @@ def _fresh_schema() -> None:
 def _seed(sessions: int) -> None:
     """`sessions` published sessions with PER_SESSION confirmed registrations each (bulk insert)."""
     for number in range(sessions):
-        lab = create_session(title=f"Bench Lab {number}", starts_at=START, timezone="America/New_York",
-                             duration_minutes=90, capacity=PER_SESSION, now=EARLY, publish=True,
-                             join_url="https://meet.example.org/bench")
+        lab = create_session(
+            fields=SessionFields(
+                title=f"Bench Lab {number}",
+                starts_at=START,
+                timezone="America/New_York",
+                duration_minutes=90,
+                capacity=PER_SESSION,
+                join_url="https://meet.example.org/bench",
+            ),
+            now=EARLY,
+            publish=True,
+        )
         rows = [{
             "lab_session_id": lab.id, "email": f"p{number}-{n}@example.org", "email_key": f"p{number}-{n}@example.org",
             "full_name": f"Person {number}-{n}", "role": EducatorRole.TEACHER, "organisation": "Bench School",

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from benchmarks.common import counted_queries, fresh_app
 from labapp.db import db
 from labapp.sessions.models import SessionFormat
-from labapp.sessions.services import create_session
+from labapp.sessions.services import SessionFields, create_session
 
 
 def main(argv: list[str]) -> int:
@@ -27,10 +27,21 @@ def main(argv: list[str]) -> int:
     app = fresh_app(WTF_CSRF_ENABLED=True, PUBLIC_PAGE_CACHE_SECONDS=3.0)
     now = datetime.now(UTC).replace(microsecond=0)
     with app.app_context():
-        lab = create_session(title="Profiled lab", summary="Listening to families", starts_at=now + timedelta(days=3),
-                             timezone="America/New_York", duration_minutes=90, capacity=10_000,
-                             format=SessionFormat.HYBRID, location="Room 12", join_url="https://meet.example.org/x",
-                             publish=True, now=now)
+        lab = create_session(
+            fields=SessionFields(
+                title="Profiled lab",
+                summary="Listening to families",
+                starts_at=now + timedelta(days=3),
+                timezone="America/New_York",
+                duration_minutes=90,
+                capacity=10_000,
+                format=SessionFormat.HYBRID,
+                location="Room 12",
+                join_url="https://meet.example.org/x",
+            ),
+            publish=True,
+            now=now,
+        )
         slug = lab.slug
         db.session.remove()
     client = app.test_client()

@@ -69,8 +69,8 @@ def _register_blueprints(app: Flask) -> None:
     from labapp.privacy.views import bp as privacy_bp
     from labapp.protocol.views import bp as protocol_bp
     from labapp.records.views import bp as records_bp
+    from labapp.registrations.session_pages import bp as sessions_bp
     from labapp.registrations.views import bp as registrations_bp
-    from labapp.sessions.views import bp as sessions_bp
 
     for blueprint in (core_bp, sessions_bp, registrations_bp, protocol_bp, privacy_bp, records_bp):
         app.register_blueprint(blueprint)

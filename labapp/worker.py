@@ -9,11 +9,16 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from labapp.accounts.services import send_password_reset
 from labapp.clock import parse_instant, utcnow
-from labapp.db import db
+from labapp.db import db, unit_of_work
+from labapp.feedback.follow_up import send_due_follow_ups
 from labapp.mail.deliver import deliver_pending
 from labapp.mail.models import MailRequestKind
 from labapp.mail.requests import resolve_mail_requests
+from labapp.privacy.services import purge_expired, remove_delivered_copies_of_erased
+from labapp.records.services import send_record_link
+from labapp.registrations.services import send_manage_link
 from labapp.reminders.services import queue_due_reminders
 
 log = logging.getLogger(__name__)
@@ -25,10 +30,6 @@ reminders_cli = AppGroup("reminders", help="Reminder emails.")
 
 def resolve_requests(*, now) -> int:  # noqa: ANN001
     """Turn every waiting "email me my link" request into an email, or drop it (unknown address)."""
-    from labapp.accounts.services import send_password_reset
-    from labapp.records.services import send_record_link
-    from labapp.registrations.services import send_manage_link
-
     return resolve_mail_requests(now=now, handlers={
         MailRequestKind.PASSWORD_RESET: send_password_reset,
         MailRequestKind.RECORD_LINK: send_record_link,
@@ -38,8 +39,6 @@ def resolve_requests(*, now) -> int:  # noqa: ANN001
 
 def run_pass(*, now) -> dict[str, int]:  # noqa: ANN001
     """One pass of everything scheduled, acting as of `now`: queue due mail, deliver, tidy up."""
-    from labapp.registrations.follow_up import send_due_follow_ups
-
     reminders = queue_due_reminders(now=now)
     follow_ups = send_due_follow_ups(now=now)
     requested = resolve_requests(now=now)
@@ -52,17 +51,13 @@ def run_pass(*, now) -> dict[str, int]:  # noqa: ANN001
 
 def cleanup_erased_copies() -> int:
     """Delete delivered emails of people who were erased (their last email had to go out first)."""
-    from labapp.privacy.services import remove_delivered_copies_of_erased
-
-    removed = remove_delivered_copies_of_erased()
-    db.session.commit()
+    with unit_of_work():
+        removed = remove_delivered_copies_of_erased()
     return removed
 
 
 def run_retention(*, now) -> None:  # noqa: ANN001
     """The daily retention pass (RETENTION_DAYS_*)."""
-    from labapp.privacy.services import purge_expired
-
     for line in purge_expired(now=now).lines():
         log.info("retention: %s", line)
     db.session.remove()

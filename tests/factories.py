@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
 from labapp.accounts.models import User, UserRole
 from labapp.accounts.services import create_user
+from labapp.clock import utcnow
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.services import RegistrationDetails, RegistrationResult, register
 from labapp.sessions.models import LabSession, SessionFormat
-from labapp.sessions.services import create_session
+from labapp.sessions.services import SessionFields, create_session
 
 _serial = count(1)
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+    """The app's clock (labapp.clock), to the second: a test that sets app.config["CLOCK"] fixes the factories too."""
+    return utcnow().replace(microsecond=0)
 
 
 def make_user(**overrides: Any) -> User:
@@ -44,11 +46,11 @@ def make_lab_session(**overrides: Any) -> LabSession:
         "capacity": 10,
         "format": SessionFormat.ONLINE,
         "join_url": "https://meet.example.org/lab",
-        "publish": True,
-        "now": now,
     }
     fields.update(overrides)
-    return create_session(**fields)
+    # Everything but who runs it, whether it is public and its slug is a SessionFields field.
+    options = {name: fields.pop(name) for name in ("facilitators", "slug", "publish") if name in fields}
+    return create_session(fields=SessionFields(**fields), now=now, **{"publish": True, **options})
 
 
 def details(**overrides: Any) -> RegistrationDetails:

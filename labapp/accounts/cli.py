@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from labapp.accounts.errors import InvalidUser
 from labapp.accounts.models import UserRole
-from labapp.accounts.services import InvalidUser, create_user, find_user_by_email, set_password
+from labapp.accounts.services import create_user, find_user_by_email, set_password
 from labapp.clock import utcnow
 
 users_cli = AppGroup("users", help="Manage facilitator and admin accounts.")

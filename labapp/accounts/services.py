@@ -13,6 +13,7 @@ from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, int_to_bytes
 from sqlalchemy import select
 
+from labapp.accounts.errors import InvalidResetLink, InvalidUser
 from labapp.accounts.models import User, UserRole, new_session_token
 from labapp.core.addresses import email_key
 from labapp.db import db, unit_of_work
@@ -23,10 +24,6 @@ from labapp.mail.requests import queue_mail_request
 _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the timing the same either way.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-
-
-class InvalidUser(ValueError):
-    """The user's fields break a rule; the message says which."""
 
 
 def hash_password(password: str) -> str:
@@ -73,10 +70,6 @@ def check_password(user: User | None, password: str) -> bool:
 # hash, so setting a new password (argon2 salts every hash) makes every earlier link invalid.
 RESET_MAX_AGE_SECONDS = 3600
 RESET_SALT = "labapp.password-reset"
-
-
-class InvalidResetLink(ValueError):
-    """The reset link is malformed, expired, already used or for an inactive account."""
 
 
 def validate_password(password: str) -> None:

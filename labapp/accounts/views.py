@@ -7,10 +7,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from labapp.accounts.errors import InvalidResetLink, InvalidUser
 from labapp.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
 from labapp.accounts.services import (
-    InvalidResetLink,
-    InvalidUser,
     authenticate,
     end_all_sessions,
     request_password_reset,
@@ -20,9 +19,9 @@ from labapp.accounts.services import (
 from labapp.clock import utcnow
 from labapp.core.addresses import email_key
 from labapp.core.attempts import count_attempt
+from labapp.core.forms import ConfirmForm
 from labapp.core.redirects import local_target
 from labapp.extensions import client_address, configured_limit, limiter
-from labapp.registrations.forms import ConfirmForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

@@ -19,6 +19,8 @@ from labapp.core.request_limits import init_request_limits
 from labapp.core.request_log import configure_logging, current_request_id, init_request_log, loggable_path
 from labapp.core.security import init_security
 from labapp.core.urls import init_url_converters
+from labapp.db import db
+from labapp.extensions import limiter
 
 log = logging.getLogger("labapp")
 # What may end a session title that is the end of a sentence in an email ("…who are we not hearing?").
@@ -47,8 +49,6 @@ def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
 
 def too_many_requests_hint(retry_after: int = 0) -> str:
     """'Please wait about N minutes…', from the limit that was reached (Retry-After says the same)."""
-    from labapp.extensions import limiter
-
     current = limiter.current_limit if limiter.enabled else None
     if retry_after:
         seconds = float(retry_after)  # an attempt counter (core.attempts) said when
@@ -100,8 +100,6 @@ def init_app(app: Flask) -> None:
         if not error.connection_invalidated:
             raise error
         log.warning("database connection lost on %s %s: %s", request.method, loggable_path(), error.orig)
-        from labapp.db import db
-
         db.session.rollback()
         page, status = render_error(503)
         return page, status, {"Retry-After": "5"}
@@ -111,8 +109,6 @@ def init_app(app: Flask) -> None:
         @app.errorhandler(Exception)
         def unexpected_error(error: Exception) -> tuple[str, int]:
             log.exception("unhandled error on %s %s", request.method, loggable_path())
-            from labapp.db import db
-
             db.session.rollback()
             return render_error(500)
 

@@ -55,3 +55,7 @@ class SafeForm(FlaskForm):
             if formdata is _Auto and wrapped is not None and request.files:
                 return request.form
             return wrapped
+
+
+class ConfirmForm(SafeForm):
+    """A form with only a CSRF token and a button (cancel, leave waitlist, delete account, ...)."""

@@ -6,10 +6,9 @@ from flask import abort
 from flask_login import current_user
 
 from labapp.accounts.models import User
-from labapp.db import db
 from labapp.extensions import login_manager
+from labapp.sessions.access import session_for
 from labapp.sessions.models import LabSession
-from labapp.sessions.services import is_facilitated_by
 
 
 def require_sign_in():  # noqa: ANN201 - a before_request hook returns a response or None
@@ -32,10 +31,4 @@ def require_admin() -> None:
 
 def load_session(lab_id: int) -> LabSession:
     """The session if the signed-in user runs it (or is an admin): 404 if missing, 403 if not theirs."""
-    lab = db.session.get(LabSession, lab_id)
-    if lab is None:
-        abort(404)
-    user = me()
-    if not (user.is_admin or is_facilitated_by(lab, user)):
-        abort(403)
-    return lab
+    return session_for(me(), lab_id)

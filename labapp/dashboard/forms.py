@@ -24,7 +24,13 @@ from labapp.messages.models import MessageAudience
 from labapp.messages.services import MAX_BODY, MAX_SUBJECT
 from labapp.registrations.forms import CheckboxesField
 from labapp.sessions.models import SessionFormat
-from labapp.sessions.services import DEFAULT_FOLLOW_UP_HOURS, MAX_FOLLOW_UP_HOURS
+from labapp.sessions.services import (
+    DEFAULT_FOLLOW_UP_HOURS,
+    MAX_CAPACITY,
+    MAX_DURATION_MINUTES,
+    MAX_FOLLOW_UP_HOURS,
+    MIN_DURATION_MINUTES,
+)
 
 
 @cache
@@ -52,10 +58,11 @@ class SessionForm(SafeForm):
                            validators=[DataRequired("Please choose a time zone.")])
     duration_minutes = IntegerField("Duration (minutes)", default=90, validators=[
         InputRequired("Please give the duration in minutes."),
-        NumberRange(min=15, max=8 * 60, message="Duration must be between 15 minutes and 8 hours.")])
+        NumberRange(min=MIN_DURATION_MINUTES, max=MAX_DURATION_MINUTES,
+                    message="Duration must be between 15 minutes and 8 hours.")])
     capacity = IntegerField("Seats", default=12, validators=[
         InputRequired("Please give the number of seats."),
-        NumberRange(min=1, max=10_000, message="Seats must be between 1 and 10,000.")])
+        NumberRange(min=1, max=MAX_CAPACITY, message="Seats must be between 1 and 10,000.")])
     format = RadioField("Format", choices=[(f.value, f.label) for f in SessionFormat], default="online",
                         validators=[DataRequired("Please choose a format.")])
     location = StringField("Location", validators=[Optional(), Length(max=300)],

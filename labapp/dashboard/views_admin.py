@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from labapp.accounts.errors import InvalidUser
 from labapp.accounts.forms import UserForm
 from labapp.accounts.models import UserRole
-from labapp.accounts.services import InvalidUser, create_user, list_users, set_active
+from labapp.accounts.services import create_user, list_users, set_active
 from labapp.clock import utcnow
 from labapp.dashboard.access import me, require_admin
 from labapp.dashboard.forms import RosterActionForm

@@ -12,7 +12,8 @@ from labapp.core.csv_export import csv_lines
 from labapp.dashboard.access import load_session, me
 from labapp.dashboard.forms import HoursForm
 from labapp.dashboard.views import bp
-from labapp.records.hours import InvalidDateRange, check_date_range, hours_csv
+from labapp.records.errors import InvalidDateRange
+from labapp.records.hours import check_date_range, hours_csv
 from labapp.registrations.roster import EXPORT_COLUMNS, export_rows
 from labapp.sessions.services import sessions_visible_to
 

@@ -9,11 +9,9 @@ from labapp.clock import utcnow
 from labapp.dashboard.access import load_session, me
 from labapp.dashboard.forms import MessageForm
 from labapp.dashboard.views import bp
+from labapp.messages.errors import AudienceNotYetAvailable, InvalidMessage, NobodyToMessage
 from labapp.messages.models import MessageAudience
 from labapp.messages.services import (
-    AudienceNotYetAvailable,
-    InvalidMessage,
-    NobodyToMessage,
     audience_of,
     check_audience,
     get_message,

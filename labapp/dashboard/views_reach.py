@@ -12,7 +12,8 @@ from labapp.dashboard.charts import category_chart
 from labapp.dashboard.forms import HoursForm
 from labapp.dashboard.views import bp
 from labapp.reach.services import ReachReport, reach_report, report_csv, report_data, school_year_start
-from labapp.records.hours import InvalidDateRange, check_date_range
+from labapp.records.errors import InvalidDateRange
+from labapp.records.hours import check_date_range
 
 
 def _report() -> tuple[HoursForm, ReachReport | None]:

@@ -11,16 +11,16 @@ from labapp.clock import utcnow
 from labapp.dashboard.access import load_session
 from labapp.dashboard.forms import RosterActionForm
 from labapp.dashboard.views import bp
-from labapp.protocol.certificates import CertificateNotAvailable, queue_certificate_email
-from labapp.protocol.prework import prework_answers_by_question
 from labapp.registrations.attendance import (
     promote_from_waitlist,
     registration_in_session,
     resend_confirmation,
     set_checked_in,
 )
-from labapp.registrations.errors import RegistrationError, RegistrationNotFound
+from labapp.registrations.certificates import queue_certificate_email
+from labapp.registrations.errors import CertificateNotAvailable, RegistrationError, RegistrationNotFound
 from labapp.registrations.models import RegistrationStatus
+from labapp.registrations.prework import prework_answers_by_question
 from labapp.registrations.roster import SORTS, room_summary, roster_page
 from labapp.registrations.services import cancel_registration
 from labapp.reminders.services import reminder_statuses

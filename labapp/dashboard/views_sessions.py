@@ -16,17 +16,15 @@ from labapp.dashboard.access import load_session, me
 from labapp.dashboard.forms import CancelSessionForm, RosterActionForm, SessionForm
 from labapp.dashboard.views import bp
 from labapp.registrations.availability import get_listing
+from labapp.session_changes.services import cancel_session, unpublish_session, update_session
+from labapp.sessions.errors import InvalidSession
 from labapp.sessions.models import LabSession, SessionFormat
 from labapp.sessions.services import (
-    InvalidSession,
-    SessionChanges,
-    cancel_session,
+    SessionFields,
     create_session_from_form,
     duplicate_session,
     is_valid_timezone,
     publish_session,
-    unpublish_session,
-    update_session,
 )
 
 
@@ -41,11 +39,11 @@ def _to_local(value: datetime | None, zone: str) -> datetime | None:
     return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None) if value else None
 
 
-def _changes(form: SessionForm) -> SessionChanges:
+def _fields(form: SessionForm) -> SessionFields:
     zone = form.timezone.data or "UTC"
     if not is_valid_timezone(zone):
         raise InvalidSession("Please choose a time zone from the list.")
-    return SessionChanges(
+    return SessionFields(
         title=form.title.data or "", summary=form.summary.data or "", description=form.description.data or "",
         starts_at=_to_utc(form.starts_at.data, zone),  # type: ignore[arg-type]
         timezone=zone, duration_minutes=form.duration_minutes.data or 0, capacity=form.capacity.data or 0,
@@ -89,7 +87,7 @@ def _chosen_facilitators(form: SessionForm) -> list[User] | None:
     return [user for user in list_users() if user.id in chosen]
 
 
-def _keep_unchanged_times(changes: SessionChanges, lab: LabSession) -> SessionChanges:
+def _keep_unchanged_times(changes: SessionFields, lab: LabSession) -> SessionFields:
     """The form shows minutes only: a time it sends back unchanged keeps the stored seconds (so no false 'Updated')."""
     def same(typed: datetime | None, stored: datetime | None) -> datetime | None:
         if typed is not None and stored is not None and typed == stored.replace(second=0, microsecond=0):
@@ -112,7 +110,7 @@ def session_new() -> Response | str | tuple[str, int]:
         form.facilitator_ids.data = [me().id]
     if form.validate_on_submit():
         try:
-            lab = create_session_from_form(changes=_changes(form), facilitators=_chosen_facilitators(form) or [me()],
+            lab = create_session_from_form(fields=_fields(form), facilitators=_chosen_facilitators(form) or [me()],
                                            now=utcnow())
         except InvalidSession as error:
             form.form_errors.append(str(error))
@@ -141,7 +139,7 @@ def session_edit(lab_id: int) -> Response | str | tuple[str, int]:
         _fill(form, lab)
     elif form.validate_on_submit():
         try:
-            update_session(lab_session_id=lab.id, changes=_keep_unchanged_times(_changes(form), lab), now=utcnow(),
+            update_session(lab_session_id=lab.id, changes=_keep_unchanged_times(_fields(form), lab), now=utcnow(),
                            facilitators=_chosen_facilitators(form))
         except InvalidSession as error:
             form.form_errors.append(str(error))

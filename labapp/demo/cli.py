@@ -16,7 +16,7 @@ from labapp.db import db
 from labapp.registrations.models import EducatorRole
 from labapp.registrations.services import RegistrationDetails, register
 from labapp.sessions.models import LabSession, SessionFormat
-from labapp.sessions.services import create_session
+from labapp.sessions.services import SessionFields, create_session
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -45,6 +45,13 @@ DEMO_PEOPLE = [
 ]
 
 
+DEMO_SUMMARY = "A facilitated conversation for educators and families, following the Conversation Lab protocol."
+DEMO_DESCRIPTION = (
+    "We work through parts of the protocol together: listening norms, the evidence we have about "
+    "which students are underserved, and one practice to try before we meet again."
+)
+
+
 def _ensure_user(email: str, name: str, password: str, role: UserRole):  # noqa: ANN202
     return find_user_by_email(email) or create_user(email=email, name=name, role=role, password=password, now=utcnow())
 
@@ -66,14 +73,21 @@ def load(if_empty: bool) -> None:
         day = (now.astimezone(ZoneInfo(zone)) + timedelta(days=days)).date()
         starts_at = datetime.combine(day, time(hour), tzinfo=ZoneInfo(zone))
         lab = create_session(
-            title=title, slug=slug, starts_at=starts_at, timezone=zone, duration_minutes=minutes,
-            capacity=capacity, format=fmt, location=location, publish=True, now=now,
-            join_url="https://meet.example.org/conversation-lab" if fmt != SessionFormat.IN_PERSON else "",
-            summary="A facilitated conversation for educators and families, following the Conversation Lab protocol.",
-            description=(
-                "We work through parts of the protocol together: listening norms, the evidence we have about "
-                "which students are underserved, and one practice to try before we meet again."
+            fields=SessionFields(
+                title=title,
+                starts_at=starts_at,
+                timezone=zone,
+                duration_minutes=minutes,
+                capacity=capacity,
+                format=fmt,
+                location=location,
+                join_url="https://meet.example.org/conversation-lab" if fmt != SessionFormat.IN_PERSON else "",
+                summary=DEMO_SUMMARY,
+                description=DEMO_DESCRIPTION,
             ),
+            slug=slug,
+            publish=True,
+            now=now,
             facilitators=[facilitator],
         )
         for name, email, role, school in DEMO_PEOPLE[:people]:

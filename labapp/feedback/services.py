@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 
 from labapp.core.csv_export import csv_lines
 from labapp.db import db, unit_of_work
+from labapp.feedback.errors import FeedbackClosed, FeedbackLinkInvalid, InvalidFeedback
 from labapp.feedback.links import is_feedback_token
 from labapp.feedback.models import FeedbackResponse
 from labapp.registrations.models import FOCUS_POPULATIONS, Registration, RegistrationStatus
@@ -25,27 +26,6 @@ SUGGESTION_MAX_CHARS = 2000
 SCALE = (1, 2, 3, 4, 5)
 CSV_COLUMNS = ["name", "email", "role", "usefulness", "commitment", "for_which_students", "suggestion",
                "submitted_at", "updated_at"]
-
-
-class FeedbackError(Exception):
-    """Base of the feedback outcomes."""
-
-
-class FeedbackLinkInvalid(FeedbackError):
-    """No such link, or not someone who was asked (answer 404)."""
-
-
-class FeedbackClosed(FeedbackError):
-    """The answering window is over (answer 410)."""
-
-    def __init__(self, lab: LabSession, closed_at: datetime) -> None:
-        super().__init__(lab.title)
-        self.lab = lab
-        self.closed_at = closed_at
-
-
-class InvalidFeedback(FeedbackError):
-    """An answer out of shape (the form normally catches it first)."""
 
 
 @dataclass(frozen=True)

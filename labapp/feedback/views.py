@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from labapp.clock import utcnow
-from labapp.extensions import limiter
+from labapp.extensions import configured_limit, limiter
+from labapp.feedback.errors import FeedbackClosed, FeedbackLinkInvalid, InvalidFeedback
 from labapp.feedback.forms import FeedbackForm
-from labapp.feedback.services import (
-    FeedbackClosed,
-    FeedbackInvitation,
-    FeedbackLinkInvalid,
-    InvalidFeedback,
-    find_invitation,
-    submit_feedback,
-)
+from labapp.feedback.services import FeedbackInvitation, find_invitation, submit_feedback
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -27,10 +21,6 @@ def private_page(response: Response) -> Response:
     return response
 
 
-def _feedback_limit() -> str:
-    return current_app.config["RATELIMIT_MANAGE"]
-
-
 def _invitation(registration_id: int, token: str) -> FeedbackInvitation | tuple[str, int]:
     try:
         return find_invitation(registration_id=registration_id, token=token, now=utcnow())
@@ -41,7 +31,7 @@ def _invitation(registration_id: int, token: str) -> FeedbackInvitation | tuple[
 
 
 @bp.route("/<id:registration_id>/<token>", methods=["GET", "POST"])
-@limiter.limit(_feedback_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_MANAGE"), methods=["POST"])
 def respond(registration_id: int, token: str) -> Response | str | tuple[str, int]:
     """Show the form (with earlier answers) and save it; editable until 14 days after the end."""
     invitation = _invitation(registration_id, token)

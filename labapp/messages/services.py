@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, select
 
 from labapp.db import db, unit_of_work
 from labapp.mail.models import OutboxMessage, OutboxStatus
+from labapp.messages.errors import AudienceNotYetAvailable, InvalidMessage, NobodyToMessage
 from labapp.messages.models import AttendeeMessage, AttendeeMessageRecipient, MessageAudience
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.notifications import queue_registration_email
@@ -19,14 +20,6 @@ MAX_SUBJECT = 150
 MAX_BODY = 5000
 
 
-class NobodyToMessage(ValueError):
-    """The chosen audience has nobody in it."""
-
-
-class InvalidMessage(ValueError):
-    """The subject or body is empty or too long."""
-
-
 @dataclass(frozen=True)
 class SentTo:
     """One line of a message's record: who, and what became of the email."""
@@ -34,10 +27,6 @@ class SentTo:
     full_name: str
     email: str
     delivery: str
-
-
-class AudienceNotYetAvailable(InvalidMessage):
-    """Attended / absent before the session has started: nobody has come or missed it yet."""
 
 
 def _audience_filter(audience: MessageAudience) -> tuple[ColumnElement[bool], ...]:

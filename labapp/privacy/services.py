@@ -16,6 +16,7 @@ from labapp.mail.erasure import addressed_to, erase_bodies, erase_copies, remove
 from labapp.mail.models import OutboxMessage
 from labapp.mail.requests import withdraw_mail_requests
 from labapp.privacy.models import AuditEvent
+from labapp.records.services import forget_record_links
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.services import cancel_registration, normalise_email
 from labapp.sessions.models import LabSession
@@ -186,8 +187,6 @@ def erase_person(*, email: str, now: datetime, actor_user_id: int | None = None)
             _anonymise_where(Registration.id.in_(ids), now=now)
         db.session.flush()  # the Cancelled: emails are rows now, so they are marked below
         erase_copies(addressed_to([email_key]), OutboxMessage.registration_id.in_(ids))
-        from labapp.records.services import forget_record_links
-
         forget_record_links(email_key)
         db.session.add(AuditEvent(occurred_at=now, actor_user_id=actor_user_id, action="person_erased",
                                   details={"registrations": len(ids)}))

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from labapp.clock import utcnow
+from labapp.core.forms import ConfirmForm
 from labapp.privacy.services import erase_person, export_person
-from labapp.registrations.errors import RegistrationNotFound
-from labapp.registrations.forms import ConfirmForm
-from labapp.registrations.models import Registration
-from labapp.registrations.services import find_by_manage_token
+from labapp.registrations.views import registration_or_404
 
 bp = Blueprint("privacy", __name__)
-
-
-def _load(token: str) -> Registration:
-    try:
-        return find_by_manage_token(token)
-    except RegistrationNotFound:
-        abort(404)
 
 
 @bp.get("/privacy")
@@ -34,7 +25,7 @@ def notice() -> str:
 @bp.get("/manage/<token>/my-data.json")
 def download(token: str) -> Response:
     """Everything labapp holds about the person, as JSON."""
-    data = export_person(_load(token))
+    data = export_person(registration_or_404(token))
     return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-conversation-labs-data.json"',
                              "Cache-Control": "no-store"})
@@ -43,7 +34,7 @@ def download(token: str) -> Response:
 @bp.route("/manage/<token>/delete", methods=["GET", "POST"])
 def delete(token: str) -> Response | str:
     """Delete my data: a GET asks 'are you sure?'; the POST erases (seats go to the waitlist)."""
-    registration = _load(token)
+    registration = registration_or_404(token)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         erase_person(email=registration.email, now=utcnow())

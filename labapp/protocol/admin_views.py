@@ -8,15 +8,13 @@ from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
 from labapp.core.urls import parse_id
-from labapp.db import db
-from labapp.protocol.agendas import AgendaItemInput, InvalidAgenda, session_agenda, set_session_agenda
+from labapp.protocol.agendas import AgendaItemInput, session_agenda, set_session_agenda
+from labapp.protocol.errors import ComponentNotFound, InvalidAgenda, InvalidComponent
 from labapp.protocol.forms import AGENDA_ROWS, AgendaForm, ButtonForm, ComponentForm, ResetAgendaForm, lines
 from labapp.protocol.models import ProtocolComponent
 from labapp.protocol.rendering import render_markdown
 from labapp.protocol.services import (
     ComponentFields,
-    ComponentNotFound,
-    InvalidComponent,
     add_component,
     edit_component,
     get_component,
@@ -24,6 +22,7 @@ from labapp.protocol.services import (
     move_component,
     set_component_retired,
 )
+from labapp.sessions.access import session_for
 from labapp.sessions.models import LabSession
 
 bp = Blueprint("protocol_admin", __name__, url_prefix="/dashboard")
@@ -139,12 +138,7 @@ def retire(component_id: int, action: str) -> Response:
 
 
 def _session_for_editor(session_id: int) -> LabSession:
-    lab = db.session.get(LabSession, session_id)
-    if lab is None:
-        abort(404)
-    if not (current_user.is_admin or any(user.id == current_user.id for user in lab.facilitators)):
-        abort(403)
-    return lab
+    return session_for(current_user._get_current_object(), session_id)
 
 
 def _agenda_form(lab: LabSession) -> AgendaForm:

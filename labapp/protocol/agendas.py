@@ -10,16 +10,14 @@ from sqlalchemy import delete, select
 
 from labapp import timefmt
 from labapp.db import db, unit_of_work
+from labapp.protocol import seed_content
+from labapp.protocol.errors import InvalidAgenda
 from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
 from labapp.protocol.services import list_components, pick_prompts
 from labapp.sessions.models import LabSession
 from labapp.sessions.services import lock_lab_session
 
 MAX_AGENDA_ITEMS = 20
-
-
-class InvalidAgenda(ValueError):
-    """The agenda breaks a rule (too long for the session, unknown component, ...); the message says which."""
 
 
 @dataclass(frozen=True)
@@ -164,3 +162,18 @@ def session_prompts(lab_session_id: int, *, limit: int = 3) -> list[dict[str, An
     if not components:
         components = list_components()
     return pick_prompts((c.reflection_prompts for c in components), limit)
+
+
+def reminder_prompts(limit: int = 3, *, lab_session_id: int | None = None) -> list[str]:
+    """Two or three reflection prompts from the protocol, for reminders and pre-work.
+
+    With `lab_session_id`, the prompts come from that session's agenda (the same ones its
+    pre-work asks). The shipped seed text is used only while the table is empty.
+    """
+    if lab_session_id is not None:
+        return [prompt["text"] for prompt in session_prompts(lab_session_id, limit=limit)]
+    components = list_components()
+    if components:
+        return [prompt["text"] for prompt in pick_prompts((c.reflection_prompts for c in components), limit)]
+    rows = seed_content.component_rows()
+    return [prompt["text"] for prompt in pick_prompts((row["reflection_prompts"] for row in rows), limit)]

@@ -9,23 +9,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from labapp.core.text import slugify
 from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
+from labapp.protocol.errors import ComponentNotFound, InvalidComponent
 from labapp.protocol.models import ProtocolComponent
-from labapp.sessions.services import slugify
 
 MAX_COMPONENT_MINUTES = 240
 MAX_LIST_ITEMS = 12
 MAX_LINE_LENGTH = 500
 MAX_NOTES_LENGTH = 20_000
-
-
-class ComponentNotFound(LookupError):
-    """No protocol component with that id."""
-
-
-class InvalidComponent(ValueError):
-    """The component's fields break a rule; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -69,23 +62,6 @@ def pick_prompts(prompt_lists: Iterable[Sequence[dict[str, Any]]], limit: int) -
         picked.extend(prompts[depth] for prompts in lists if depth < len(prompts))
         depth += 1
     return picked[:limit]
-
-
-def reminder_prompts(limit: int = 3, *, lab_session_id: int | None = None) -> list[str]:
-    """Two or three reflection prompts from the protocol, for reminders and pre-work.
-
-    With `lab_session_id`, the prompts come from that session's agenda (the same ones its
-    pre-work asks). The shipped seed text is used only while the table is empty.
-    """
-    if lab_session_id is not None:
-        from labapp.protocol.agendas import session_prompts  # agendas builds on this module
-
-        return [prompt["text"] for prompt in session_prompts(lab_session_id, limit=limit)]
-    components = list_components()
-    if components:
-        return [prompt["text"] for prompt in pick_prompts((c.reflection_prompts for c in components), limit)]
-    rows = seed_content.component_rows()
-    return [prompt["text"] for prompt in pick_prompts((row["reflection_prompts"] for row in rows), limit)]
 
 
 def commitments_component() -> ProtocolComponent | None:

@@ -102,8 +102,10 @@ def reach_report(*, starts_on: date, ends_on: date, now: datetime) -> ReachRepor
     sessions = _held_sessions(starts_on, ends_on, now)
     ids = list(sessions) or [-1]
     came = and_(Registration.status == RegistrationStatus.CONFIRMED, Registration.checked_in_at.is_not(None))
+    # Seats taken are the trigger-kept counts on the session rows (README, "Seat counts"), never recounted.
+    seats_taken = select(func.coalesce(func.sum(LabSession.confirmed_count), 0)).where(LabSession.id.in_(ids))
     seats, came_seats = db.session.execute(
-        select(func.count(case((Registration.status == RegistrationStatus.CONFIRMED, 1))), func.count(case((came, 1))))
+        select(seats_taken.scalar_subquery(), func.count(case((came, 1))))
         .where(Registration.lab_session_id.in_(ids))
     ).one()
     counts = _people_counts(ids)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from labapp.core.csv_export import csv_lines
 from labapp.db import db
+from labapp.records.errors import InvalidDateRange
 from labapp.records.services import CSV_COLUMNS, RecordEntry, record_row
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.sessions.models import LabSession
@@ -18,10 +19,6 @@ from labapp.sessions.models import LabSession
 MAX_RANGE_YEARS = 3
 # Local dates run from UTC-12 to UTC+14: a day's margin on each side finds every session by its UTC start.
 ZONE_MARGIN = timedelta(days=1)
-
-
-class InvalidDateRange(ValueError):
-    """The range is missing, backwards or longer than three years; the message says which."""
 
 
 def _years_later(day: date, years: int) -> date:

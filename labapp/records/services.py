@@ -15,6 +15,7 @@ from labapp.feedback.services import commitments_by_session
 from labapp.mail.models import MailRequestKind
 from labapp.mail.outbox import queue_email, render_email
 from labapp.mail.requests import queue_mail_request
+from labapp.records.errors import RecordLinkExpired, RecordLinkNotFound
 from labapp.records.models import RecordLink
 from labapp.registrations.errors import InvalidEmail
 from labapp.registrations.models import Registration, RegistrationStatus
@@ -25,14 +26,6 @@ from labapp.tokens import hash_token, new_random_token
 
 RECORD_LINK_LIFETIME = timedelta(hours=24)
 CSV_COLUMNS = ["name", "email", "role", "school", "session", "date", "hours"]
-
-
-class RecordLinkExpired(Exception):
-    """The link is older than its lifetime (answer 410)."""
-
-
-class RecordLinkNotFound(Exception):
-    """No such link (answer 404)."""
 
 
 @dataclass(frozen=True)

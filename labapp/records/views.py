@@ -11,9 +11,8 @@ from labapp.core.addresses import email_key
 from labapp.core.attempts import TooManyAttempts, count_attempt
 from labapp.core.forms import SafeForm
 from labapp.extensions import configured_limit, limiter
+from labapp.records.errors import RecordLinkExpired, RecordLinkNotFound
 from labapp.records.services import (
-    RecordLinkExpired,
-    RecordLinkNotFound,
     attended_by,
     email_key_for_link,
     record_csv_rows,

@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from labapp.db import db, unit_of_work
-from labapp.registrations.errors import NotWaitlisted, RegistrationError, RegistrationNotFound
+from labapp.registrations.errors import NotConfirmed, NotWaitlisted, RegistrationError, RegistrationNotFound
 from labapp.registrations.models import Registration
 from labapp.registrations.notifications import queue_registration_email
-from labapp.registrations.services import confirmed_count, promote, waitlist_position
+from labapp.registrations.seats import promote, refresh_seat_counts
+from labapp.registrations.services import waitlist_position
 from labapp.sessions.services import lock_lab_session
-
-
-class NotConfirmed(RegistrationError):
-    """Only people with a seat can be checked in."""
 
 
 def registration_in_session(lab_session_id: int, registration_id: int) -> Registration:
@@ -49,7 +46,7 @@ def promote_from_waitlist(*, lab_session_id: int, registration_id: int, now: dat
         db.session.refresh(registration)
         if not registration.is_waitlisted:
             raise NotWaitlisted("This person is not on the waitlist.")
-        raised = confirmed_count(lab.id) >= lab.capacity
+        raised = refresh_seat_counts(lab).confirmed_count >= lab.capacity
         if raised:
             # The facilitator chose this person explicitly: they get a seat without bumping anyone.
             lab.capacity += 1

@@ -54,12 +54,6 @@ def list_upcoming_sessions(*, now: datetime) -> list[SessionListing]:
     return [SessionListing(s, SeatCounts.of(s), held.get(s.id, 0)) for s in sessions]
 
 
-def list_all_sessions() -> list[SessionListing]:
-    """Every session, newest start first, with seat counts."""
-    sessions = list(db.session.scalars(select(LabSession).order_by(LabSession.starts_at.desc())))
-    return [SessionListing(s, SeatCounts.of(s)) for s in sessions]
-
-
 def get_listing(lab: LabSession) -> SessionListing:
     """One session with its seat counts."""
     return SessionListing(lab, SeatCounts.of(lab), seats_on_offer(lab))

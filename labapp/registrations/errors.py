@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from labapp.core.errors import DomainError
 
-class RegistrationError(Exception):
+
+class RegistrationError(DomainError):
     """Base class: the message is safe to show to the person."""
 
 
@@ -25,3 +27,23 @@ class NotWaitlisted(RegistrationError):
 
 class SessionAlreadyStarted(RegistrationError):
     """Changes are no longer possible because the session started."""
+
+
+class SeatAlreadyTaken(RegistrationClosed):
+    """Someone else accepted the open seat first."""
+
+
+class NotConfirmed(RegistrationError):
+    """Only people with a seat can be checked in."""
+
+
+class PreworkClosed(DomainError, PermissionError):
+    """Pre-work can no longer change: the session started, or the registration was cancelled."""
+
+
+class InvalidPrework(DomainError, ValueError):
+    """An answer breaks a rule (too long); the message says which."""
+
+
+class CertificateNotAvailable(DomainError, PermissionError):
+    """Only confirmed, checked-in attendees get a certificate, and only once the session has ended."""

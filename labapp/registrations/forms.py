@@ -71,10 +71,6 @@ class ResendLinkForm(SafeForm):
     email = EmailField("Email", validators=[DataRequired("Please enter your email address."), Length(max=254)])
 
 
-class ConfirmForm(SafeForm):
-    """A form with only a CSRF token and a button (cancel, leave waitlist, ...)."""
-
-
 class RemindersForm(SafeForm):
     """The manage page's reminders switch: `turn` is "on" or "off"."""
 

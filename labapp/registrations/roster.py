@@ -12,7 +12,7 @@ from datetime import UTC as _UTC
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from labapp.db import db
 from labapp.registrations.models import FOCUS_POPULATIONS, ROLE_LABELS, EducatorRole, Registration, RegistrationStatus
@@ -42,14 +42,20 @@ def _escape_like(text: str) -> str:
 
 
 def status_counts(lab_session_id: int) -> dict[RegistrationStatus, int]:
-    """How many registrations of a session are confirmed, waitlisted and cancelled (one query)."""
+    """How many registrations of a session are confirmed, waitlisted and cancelled.
+
+    Confirmed and waitlisted are the trigger-kept counts on the session row; only cancellations are counted.
+    """
     counts = dict.fromkeys(RegistrationStatus, 0)
-    rows = db.session.execute(
-        select(Registration.status, func.count()).where(Registration.lab_session_id == lab_session_id)
-        .group_by(Registration.status)
-    )
-    for status, number in rows:
-        counts[RegistrationStatus(status)] = number
+    row = db.session.execute(
+        select(LabSession.confirmed_count, LabSession.waitlisted_count).where(LabSession.id == lab_session_id)
+    ).one_or_none()
+    if row is not None:
+        counts[RegistrationStatus.CONFIRMED], counts[RegistrationStatus.WAITLISTED] = row
+    counts[RegistrationStatus.CANCELLED] = db.session.scalar(
+        select(func.count()).where(Registration.lab_session_id == lab_session_id,
+                                   Registration.status == RegistrationStatus.CANCELLED)
+    ) or 0
     return counts
 
 
@@ -116,15 +122,18 @@ def registrations_per_day(*, session_ids: Sequence[int] | None, since: date, unt
 
 
 def attendance_by_session(session_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """Per session: (confirmed people, of whom checked in), in one query."""
+    """Per session: (confirmed people, of whom checked in), in one query; sessions nobody confirmed for are left out."""
     if not session_ids:
         return {}
+    checked_in = (
+        select(func.count()).where(Registration.lab_session_id == LabSession.id,
+                                   Registration.status == RegistrationStatus.CONFIRMED,
+                                   Registration.checked_in_at.is_not(None))
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        select(Registration.lab_session_id, func.count(),
-               func.sum(case((Registration.checked_in_at.is_not(None), 1), else_=0)))
-        .where(Registration.lab_session_id.in_(list(session_ids)),
-               Registration.status == RegistrationStatus.CONFIRMED)
-        .group_by(Registration.lab_session_id)
+        select(LabSession.id, LabSession.confirmed_count, checked_in)
+        .where(LabSession.id.in_(list(session_ids)), LabSession.confirmed_count > 0)
     )
     return {sid: (int(total), int(attended or 0)) for sid, total, attended in rows}
 

@@ -15,14 +15,11 @@ from sqlalchemy import func, select
 
 from config import parse_duration
 from labapp.db import db, unit_of_work
-from labapp.registrations.errors import NotWaitlisted, RegistrationClosed
+from labapp.registrations.errors import NotWaitlisted, RegistrationClosed, SeatAlreadyTaken
 from labapp.registrations.models import Registration, RegistrationStatus, SeatOffer
 from labapp.registrations.notifications import queue_registration_email
+from labapp.registrations.seats import lock_registration, promote, refresh_seat_counts
 from labapp.sessions.models import LabSession
-
-
-class SeatAlreadyTaken(RegistrationClosed):
-    """Someone else accepted the open seat first."""
 
 
 def promotion_cutoff() -> timedelta:
@@ -93,8 +90,6 @@ def take_offered_seat(*, registration_id: int, now: datetime) -> Registration:
     The session row lock makes simultaneous clicks take turns: the first gets
     the seat, the rest find it taken and stay on the waitlist.
     """
-    from labapp.registrations.services import confirmed_count, lock_registration, promote
-
     with unit_of_work():
         registration, lab = lock_registration(registration_id)
         if registration.is_confirmed:
@@ -104,7 +99,7 @@ def take_offered_seat(*, registration_id: int, now: datetime) -> Registration:
         if now >= lab.starts_at or lab.is_cancelled:
             raise RegistrationClosed("This session has already started.")
         offer = open_offer(lab.id)
-        if offer is None or confirmed_count(lab.id) >= lab.capacity:
+        if offer is None or refresh_seat_counts(lab).confirmed_count >= lab.capacity:
             raise SeatAlreadyTaken("Sorry — someone else took that seat first. You're still on the waitlist.")
         offer.taken_at = now
         offer.taken_by_id = registration.id

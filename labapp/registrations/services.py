@@ -32,9 +32,11 @@ from labapp.registrations.notifications import (
     prepare_registration_email,
     queue_registration_email,
 )
-from labapp.registrations.seat_offers import seats_on_offer
+from labapp.registrations.seat_offers import is_inside_cutoff, offer_freed_seat, seats_on_offer
+from labapp.registrations.seats import fill_free_seats, lock_registration
+from labapp.sessions.errors import SessionNotFound
 from labapp.sessions.models import LabSession
-from labapp.sessions.services import SessionNotFound, lock_lab_session
+from labapp.sessions.services import lock_lab_session
 from labapp.tokens import derive_token, hash_token, new_salt
 
 
@@ -104,16 +106,6 @@ def active_registration_for(lab_session_id: int, email_key: str) -> Registration
             Registration.status != RegistrationStatus.CANCELLED,
         )
     )
-
-
-def confirmed_count(lab_session_id: int) -> int:
-    """Seats taken right now (call under the session lock to rely on it)."""
-    return db.session.scalar(
-        select(func.count()).where(
-            Registration.lab_session_id == lab_session_id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-    ) or 0
 
 
 @cache
@@ -311,20 +303,6 @@ def update_details(*, registration_id: int, details: RegistrationDetails, now: d
     return registration
 
 
-def lock_registration(registration_id: int) -> tuple[Registration, LabSession]:
-    """Load a registration and lock its session row (inside the caller's unit of work).
-
-    Every change to a seat locks the session first, so seat changes take turns;
-    the registration is re-read after the lock so its status is current.
-    """
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise RegistrationNotFound("That registration no longer exists.")
-    lab = lock_lab_session(registration.lab_session_id)
-    db.session.refresh(registration)
-    return registration, lab
-
-
 def cancel_registration(*, registration_id: int, now: datetime, notify: bool = True) -> Registration:
     """Cancel a seat or waitlist place; a freed seat goes to the first person waiting, in the same transaction."""
     with unit_of_work():
@@ -341,43 +319,11 @@ def cancel_registration(*, registration_id: int, now: datetime, notify: bool = T
             queue_registration_email(registration, kind="cancelled", now=now)
         db.session.flush()
         if freed_seat and now < lab.starts_at:
-            from labapp.registrations.seat_offers import is_inside_cutoff, offer_freed_seat
-
             if is_inside_cutoff(lab, now):
                 offer_freed_seat(lab, now=now)
             else:
                 fill_free_seats(lab, now=now)
     return registration
-
-
-def fill_free_seats(lab: LabSession, *, now: datetime) -> list[Registration]:
-    """Promote waitlisted people, first come first served, while seats are free.
-
-    Call with the session locked (inside the caller's unit of work).
-    """
-    free = lab.capacity - confirmed_count(lab.id)
-    if free <= 0:
-        return []
-    waiting = list(
-        db.session.scalars(
-            select(Registration)
-            .where(Registration.lab_session_id == lab.id, Registration.status == RegistrationStatus.WAITLISTED)
-            .order_by(Registration.id)
-            .limit(free)
-        )
-    )
-    for registration in waiting:
-        promote(registration, now=now)
-    return waiting
-
-
-def promote(registration: Registration, *, now: datetime) -> None:
-    """Give a waitlisted person a seat and tell them (caller holds the session lock)."""
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.confirmed_at = now
-    registration.promoted_at = now
-    registration.updated_at = now
-    queue_registration_email(registration, kind="promoted", now=now)
 
 
 def resend_manage_link(*, lab_session_id: int, email: str, now: datetime) -> None:

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
+from labapp.core import render_error
 from labapp.core.addresses import email_key
 from labapp.core.attempts import count_attempt
+from labapp.core.forms import ConfirmForm, strip_control_characters
 from labapp.extensions import configured_limit, limiter
-from labapp.protocol.prework import manage_panel
+from labapp.protocol.forms import ButtonForm
+from labapp.registrations.certificates import certificate_for
 from labapp.registrations.errors import (
+    CertificateNotAvailable,
     InvalidEmail,
+    InvalidPrework,
     NotWaitlisted,
+    PreworkClosed,
     RegistrationClosed,
     RegistrationNotFound,
+    SeatAlreadyTaken,
     SessionAlreadyStarted,
 )
-from labapp.registrations.forms import ConfirmForm, DetailsForm, RegistrationForm, RemindersForm, ResendLinkForm
+from labapp.registrations.forms import DetailsForm, RegistrationForm, ResendLinkForm
 from labapp.registrations.invites import calendar_links, has_calendar_entry, invite_download
 from labapp.registrations.models import EducatorRole, Registration
+from labapp.registrations.prework import manage_panel, save_prework_answers
 from labapp.registrations.receipts import (
     Receipt,
     keep_receipt,
@@ -29,7 +38,7 @@ from labapp.registrations.receipts import (
     receipt_registration,
     shows_what_was_typed,
 )
-from labapp.registrations.seat_offers import SeatAlreadyTaken, take_offered_seat
+from labapp.registrations.seat_offers import take_offered_seat
 from labapp.registrations.services import (
     RegistrationDetails,
     cancel_registration,
@@ -39,20 +48,12 @@ from labapp.registrations.services import (
     update_details,
     waitlist_position,
 )
-from labapp.reminders.services import describe_offset, reminder_offsets_for, set_reminders
+from labapp.registrations.session_pages import public_session_or_404, render_session_page
+from labapp.sessions.errors import SessionNotFound
 from labapp.sessions.models import LabSession
-from labapp.sessions.services import SessionNotFound
-from labapp.sessions.views import public_session_or_404, render_session_page
+from labapp.sessions.reminder_offsets import describe_offset, reminder_offsets_for
 
 bp = Blueprint("registrations", __name__)
-
-
-def _registration_limit() -> str:
-    return current_app.config["RATELIMIT_REGISTRATION"]
-
-
-def _manage_limit() -> str:
-    return current_app.config["RATELIMIT_MANAGE"]
 
 
 def _details(form: DetailsForm, email: str) -> RegistrationDetails:
@@ -68,7 +69,7 @@ def _details(form: DetailsForm, email: str) -> RegistrationDetails:
 
 
 @bp.post("/sessions/<slug>/register")
-@limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"])
 def create(slug: str) -> Response | tuple[str, int]:
     """Register for a session: a seat, a waitlist place, or a neutral 'check your email'."""
     now = utcnow()
@@ -164,7 +165,8 @@ def resend_link(slug: str) -> Response | tuple[str, int]:
     return render_template("registrations/resend_link.html", lab=lab, form=form), status
 
 
-def _load(token: str) -> Registration:
+def registration_or_404(token: str) -> Registration:
+    """The registration behind a manage link, or a 404 (every page under /manage/<token> starts here)."""
     try:
         return find_by_manage_token(token)
     except RegistrationNotFound:
@@ -172,10 +174,10 @@ def _load(token: str) -> Registration:
 
 
 @bp.route("/manage/<token>", methods=["GET", "POST"])
-@limiter.limit(_manage_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_MANAGE"), methods=["POST"])
 def manage(token: str) -> Response | str | tuple[str, int]:
     """See and update one's registration."""
-    registration = _load(token)
+    registration = registration_or_404(token)
     now = utcnow()
     form = DetailsForm(obj=registration)
     if request.method == "POST":
@@ -209,10 +211,10 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
 
 
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
-@limiter.limit(_manage_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_MANAGE"), methods=["POST"])
 def cancel(token: str) -> Response | str:
     """Cancel: a GET only asks 'are you sure?' (mail scanners follow links); the POST cancels."""
-    registration = _load(token)
+    registration = registration_or_404(token)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -226,25 +228,11 @@ def cancel(token: str) -> Response | str:
                            token=token, form=form)
 
 
-@bp.post("/manage/<token>/reminders")
-@limiter.limit(_manage_limit)
-def reminders(token: str) -> Response:
-    """Turn reminder emails off or back on for this registration."""
-    registration = _load(token)
-    form = RemindersForm()
-    if not form.validate_on_submit():
-        abort(400)
-    on = form.turn.data == "on"
-    set_reminders(registration_id=registration.id, on=on, now=utcnow())
-    flash("Reminders are back on." if on else "Reminders are off for this session. Your seat stays yours.", "success")
-    return redirect(url_for("registrations.manage", token=token) + "#reminders-title")
-
-
 @bp.route("/manage/<token>/take-seat", methods=["GET", "POST"])
 @limiter.limit(configured_limit("RATELIMIT_TAKE_SEAT"), methods=["POST"])
 def take_seat(token: str) -> Response | str | tuple[str, int]:
     """'I'll take it': a GET shows one button; the POST takes the open seat if nobody was quicker."""
-    registration = _load(token)
+    registration = registration_or_404(token)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -262,7 +250,7 @@ def take_seat(token: str) -> Response | str | tuple[str, int]:
 @bp.get("/manage/<token>/invite.ics")
 def invite(token: str) -> Response:
     """The person's calendar entry as an .ics file (same UID as the emailed invite, so no duplicate)."""
-    registration = _load(token)
+    registration = registration_or_404(token)
     if not has_calendar_entry(registration):
         abort(404)
     response = Response(invite_download(registration, now=utcnow()), mimetype="text/calendar")
@@ -270,3 +258,44 @@ def invite(token: str) -> Response:
     # It carries the private manage link: keep it out of shared caches.
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/manage/<token>/prework", methods=["GET", "POST"])
+@limiter.limit(configured_limit("RATELIMIT_PREWORK"), methods=["POST"])
+def prework(token: str) -> Response | str | tuple[str, int]:
+    """Answer (or change) the reflection prompts before the session; optional."""
+    registration = registration_or_404(token)
+    now = utcnow()
+    panel = manage_panel(registration, now=now)
+    if request.method == "GET":
+        return render_template("registrations/prework.html", registration=registration, lab=registration.lab_session,
+                               token=token, protocol_panel=panel, prework_errors=[])
+    answers = {prompt["id"]: strip_control_characters(request.form.get(f"answer-{prompt['id']}", ""))
+               for prompt in panel.prompts}
+    errors: list[str] = []
+    if not ButtonForm().validate_on_submit():
+        errors.append("The form expired. Please reload the page and send it again.")
+    else:
+        try:
+            save_prework_answers(registration_id=registration.id, answers=answers, now=now)
+        except (PreworkClosed, InvalidPrework) as error:
+            errors.append(str(error))
+        else:
+            flash("Your reflections are saved. You can change them until the session starts.", "success")
+            return redirect(url_for("registrations.manage", token=token) + "#prework")
+    if panel.can_edit:  # keep what they typed; after the start, show only what is really saved
+        panel = replace(panel, answers={**panel.answers, **answers})
+    return render_template("registrations/prework.html", registration=registration, lab=registration.lab_session,
+                           token=token, protocol_panel=panel, prework_errors=errors), 400
+
+
+@bp.get("/manage/<token>/certificate")
+def certificate(token: str) -> str | tuple[str, int]:
+    """A printable certificate of participation, for people who attended a session that has ended."""
+    registration = registration_or_404(token)
+    try:
+        contents = certificate_for(registration, now=utcnow())
+    except CertificateNotAvailable as error:
+        return render_error(403, str(error))
+    return render_template("registrations/certificate.html", certificate=contents, registration=registration,
+                           token=token)

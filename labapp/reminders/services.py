@@ -12,7 +12,6 @@ so DST changes nothing) and until the start. Rules, in the order `queue_due_remi
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,23 +27,19 @@ from sqlalchemy.orm import lazyload
 from config import parse_offsets
 from labapp.db import db, is_postgres, unit_of_work
 from labapp.mail.models import OutboxMessage, OutboxStatus
-from labapp.protocol.services import reminder_prompts
+from labapp.protocol.agendas import reminder_prompts
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.reminders.emails import REMINDER_KIND, is_stop_token, queue_reminder_email
+from labapp.reminders.errors import ReminderLinkInvalid
 from labapp.reminders.models import ReminderDelivery, ReminderDeliveryStatus
 from labapp.sessions.models import LabSession, SessionStatus
-
-log = logging.getLogger(__name__)
+from labapp.sessions.reminder_offsets import describe_offset, session_offsets
 
 # Registrations claimed per transaction. Each batch costs a fixed handful of queries, so a pass
 # over n due reminders runs about 6 * ceil(n / BATCH_SIZE) + 3 statements; a batch holds its row
 # locks only while its emails are rendered (about a second for 1,000).
 BATCH_SIZE = 1000
 WITHDRAWN_ERROR = "Not sent: the session started or was cancelled, or the person cancelled or stopped reminders."
-
-
-class ReminderLinkInvalid(LookupError):
-    """The stop-reminders link does not match any registration."""
 
 
 class ReminderState(StrEnum):
@@ -78,34 +73,6 @@ class _DueSession:
     @property
     def latest(self) -> timedelta:
         return self.due[0]
-
-
-def describe_offset(offset: timedelta) -> str:
-    """'24 hours before', '1 hour before', '90 minutes before', '2 days before'."""
-    seconds = int(offset.total_seconds())
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
-        # Days only from two on: people say "24 hours before", not "1 day before".
-        if seconds % size == 0 and (unit != "day" or seconds >= 2 * size):
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} before"
-    return f"{seconds} seconds before"
-
-
-def session_offsets(lab: LabSession, default: list[timedelta]) -> list[timedelta]:
-    """The session's own REMINDER_OFFSETS-style override when it is valid, else `default`; largest first.
-
-    An empty override means "no reminders for this session"; an unreadable one falls back to the default.
-    """
-    if lab.reminder_offsets is None:
-        offsets = default
-    else:
-        try:
-            offsets = parse_offsets(lab.reminder_offsets)
-        except ValueError:
-            log.warning("session %s has unreadable reminder_offsets %r; using the default", lab.id,
-                        lab.reminder_offsets)
-            offsets = default
-    return [offset for offset in offsets if offset > timedelta(0)]
 
 
 def queue_due_reminders(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
@@ -348,11 +315,6 @@ def _stop(registration: Registration, *, now: datetime) -> None:
         registration.updated_at = now
         db.session.flush()
         _withdraw_stale_reminders(now=now, registration_id=registration.id)
-
-
-def reminder_offsets_for(lab: LabSession) -> list[timedelta]:
-    """The reminders this session sends, largest first (the session's own, or REMINDER_OFFSETS)."""
-    return session_offsets(lab, parse_offsets(current_app.config["REMINDER_OFFSETS"]))
 
 
 def reminder_statuses(registration_ids: list[int]) -> dict[int, list[ReminderStatus]]:

@@ -1,13 +1,18 @@
-"""The "stop these reminders" link: a GET asks, a POST stops (RFC 8058 one-click unsubscribe)."""
+"""The "stop these reminders" link: a GET asks, a POST stops (RFC 8058 one-click unsubscribe); and the
+manage page's reminders switch."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
 from labapp.extensions import configured_limit, csrf, limiter
+from labapp.registrations.forms import RemindersForm
 from labapp.registrations.models import Registration
-from labapp.reminders.services import ReminderLinkInvalid, find_by_stop_token, stop_reminders
+from labapp.registrations.views import registration_or_404
+from labapp.reminders.errors import ReminderLinkInvalid
+from labapp.reminders.services import find_by_stop_token, set_reminders, stop_reminders
 
 bp = Blueprint("reminders", __name__)
 
@@ -45,3 +50,17 @@ def stop_confirmed(registration_id: int, token: str) -> str:
     except ReminderLinkInvalid:
         abort(404)
     return render_template("reminders/stopped.html", registration=registration, lab=registration.lab_session)
+
+
+@bp.post("/manage/<token>/reminders")
+@limiter.limit(configured_limit("RATELIMIT_MANAGE"))
+def preference(token: str) -> Response:
+    """Turn reminder emails off or back on for this registration."""
+    registration = registration_or_404(token)
+    form = RemindersForm()
+    if not form.validate_on_submit():
+        abort(400)
+    on = form.turn.data == "on"
+    set_reminders(registration_id=registration.id, on=on, now=utcnow())
+    flash("Reminders are back on." if on else "Reminders are off for this session. Your seat stays yours.", "success")
+    return redirect(url_for("registrations.manage", token=token) + "#reminders-title")

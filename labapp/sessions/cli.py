@@ -14,9 +14,17 @@ from sqlalchemy import select
 from labapp.accounts.models import User
 from labapp.clock import utcnow
 from labapp.db import db
-from labapp.registrations.availability import list_all_sessions
+from labapp.sessions.errors import InvalidSession
 from labapp.sessions.models import SessionFormat
-from labapp.sessions.services import InvalidSession, create_session, is_valid_timezone
+from labapp.sessions.services import (
+    MAX_CAPACITY,
+    MAX_DURATION_MINUTES,
+    MIN_DURATION_MINUTES,
+    SessionFields,
+    create_session,
+    is_valid_timezone,
+    list_all_sessions,
+)
 
 sessions_cli = AppGroup("sessions", help="Create and list Conversation Lab sessions.")
 
@@ -29,8 +37,9 @@ def public_url(slug: str) -> str:
 @click.option("--title", required=True)
 @click.option("--starts-at", "starts_at", required=True, help="ISO 8601; no offset = local time.")
 @click.option("--timezone", "zone", required=True, help="IANA zone, e.g. America/New_York.")
-@click.option("--duration", type=click.IntRange(1, 24 * 60), required=True, help="Minutes.")
-@click.option("--capacity", type=click.IntRange(1, 10_000), required=True)
+@click.option("--duration", type=click.IntRange(MIN_DURATION_MINUTES, MAX_DURATION_MINUTES), required=True,
+              help="Minutes.")
+@click.option("--capacity", type=click.IntRange(1, MAX_CAPACITY), required=True)
 @click.option("--format", "fmt", type=click.Choice([f.value for f in SessionFormat]), default="online")
 @click.option("--location", default="")
 @click.option("--join-url", "join_url", default="")
@@ -56,9 +65,20 @@ def add(title: str, starts_at: str, zone: str, duration: int, capacity: int, fmt
         facilitators.append(user)
     try:
         lab = create_session(
-            title=title, starts_at=start, timezone=zone, duration_minutes=duration, capacity=capacity,
-            format=SessionFormat(fmt), location=location, join_url=join_url, summary=summary,
-            facilitators=facilitators, publish=publish, now=utcnow(),
+            fields=SessionFields(
+                title=title,
+                starts_at=start,
+                timezone=zone,
+                duration_minutes=duration,
+                capacity=capacity,
+                format=SessionFormat(fmt),
+                location=location,
+                join_url=join_url,
+                summary=summary,
+            ),
+            facilitators=facilitators,
+            publish=publish,
+            now=utcnow(),
         )
     except InvalidSession as error:
         raise click.ClickException(str(error)) from None
@@ -72,20 +92,20 @@ def list_(as_json: bool) -> None:
     """List every session with its seat counts."""
     rows = [
         {
-            "id": listing.lab_session.id,
-            "slug": listing.lab_session.slug,
-            "title": listing.lab_session.title,
-            "starts_at": listing.lab_session.local_starts_at.isoformat(),
-            "timezone": listing.lab_session.timezone,
-            "duration": listing.lab_session.duration_minutes,
-            "format": str(listing.lab_session.format),
-            "capacity": listing.lab_session.capacity,
-            "confirmed": listing.counts.confirmed,
-            "waitlisted": listing.counts.waitlisted,
-            "status": str(listing.lab_session.status),
-            "url": public_url(listing.lab_session.slug),
+            "id": lab.id,
+            "slug": lab.slug,
+            "title": lab.title,
+            "starts_at": lab.local_starts_at.isoformat(),
+            "timezone": lab.timezone,
+            "duration": lab.duration_minutes,
+            "format": str(lab.format),
+            "capacity": lab.capacity,
+            "confirmed": lab.confirmed_count,
+            "waitlisted": lab.waitlisted_count,
+            "status": str(lab.status),
+            "url": public_url(lab.slug),
         }
-        for listing in list_all_sessions()
+        for lab in list_all_sessions()
     ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))

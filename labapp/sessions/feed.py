@@ -18,7 +18,8 @@ from labapp.mail.compose import envelope_sender
 from labapp.sessions.links import agenda_url, session_url
 from labapp.sessions.models import LabSession, SessionStatus
 
-# Sessions last at most a day (validate_session_fields), so this finds every one still running.
+# Sessions last at most MAX_DURATION_MINUTES (8 hours); rows made before that limit may last a day,
+# so looking a day back finds every one still running.
 LONGEST_SESSION = timedelta(hours=24)
 
 

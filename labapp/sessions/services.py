@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -13,16 +11,10 @@ from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import lazyload
 
 from labapp.accounts.models import User
+from labapp.core.text import slugify
 from labapp.db import db, is_postgres, unit_of_work
+from labapp.sessions.errors import InvalidSession, SessionChangeNotAllowed, SessionNotFound
 from labapp.sessions.models import LabSession, SessionFormat, SessionStatus, session_facilitators
-
-
-class SessionNotFound(LookupError):
-    """No session with that id or slug."""
-
-
-class InvalidSession(ValueError):
-    """The session's fields break a rule; the message says which."""
 
 
 def is_valid_timezone(name: str) -> bool:
@@ -45,13 +37,6 @@ def _zone_names() -> set[str]:
     return _ZONES
 
 
-def slugify(text: str) -> str:
-    """A readable URL part: 'Listening with Empathy!' -> 'listening-with-empathy'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].strip("-") or "session"
-
-
 def unique_slug(title: str, starts_at: datetime, zone: str) -> str:
     """Title plus local date, with a counter if that is taken; stable once saved."""
     base = f"{slugify(title)}-{starts_at.astimezone(ZoneInfo(zone)).strftime('%Y-%m-%d')}"
@@ -60,6 +45,11 @@ def unique_slug(title: str, starts_at: datetime, zone: str) -> str:
     while slug in taken:
         slug, counter = f"{base}-{counter}", counter + 1
     return slug
+
+
+def list_all_sessions() -> list[LabSession]:
+    """Every session, newest start first; seat counts are the trigger-kept columns on each row."""
+    return list(db.session.scalars(select(LabSession).order_by(LabSession.starts_at.desc())))
 
 
 def get_session_by_slug(slug: str, *, with_facilitators: bool = True) -> LabSession:
@@ -110,124 +100,16 @@ MAX_FOLLOW_UP_HOURS = 168
 # New sessions send it (with the feedback ask) an hour after the end unless turned off; sessions made
 # before this default keep the setting stored on their row.
 DEFAULT_FOLLOW_UP_HOURS = 1
+# A lab runs the protocol's components (the shortest agenda takes a quarter of an hour); more than a
+# working day is a typo (minutes typed as hours), not a session. The form, the CLI and every service use this.
+MIN_DURATION_MINUTES, MAX_DURATION_MINUTES = 15, 8 * 60
+MAX_CAPACITY = 10_000
 
 
-def validate_session_fields(
-    *,
-    title: str,
-    starts_at: datetime,
-    timezone: str,
-    duration_minutes: int,
-    capacity: int,
-    format: SessionFormat,
-    location: str,
-    join_url: str,
-    registration_opens_at: datetime | None = None,
-    registration_closes_at: datetime | None = None,
-    follow_up_after_hours: int | None = None,
-) -> None:
-    """Raise InvalidSession with a readable message when a field breaks a rule."""
-    if not title.strip():
-        raise InvalidSession("A session needs a title.")
-    if starts_at.tzinfo is None:
-        raise InvalidSession("The start time needs a time zone.")
-    if not is_valid_timezone(timezone):
-        raise InvalidSession(f"Unknown time zone {timezone!r}: use an IANA name such as America/New_York.")
-    if not 1 <= duration_minutes <= 24 * 60:
-        raise InvalidSession("Duration must be between 1 minute and 24 hours.")
-    if not 1 <= capacity <= 10_000:
-        raise InvalidSession("Capacity must be between 1 and 10,000.")
-    if format == SessionFormat.IN_PERSON and not location.strip():
-        raise InvalidSession("An in-person session needs a location.")
-    if join_url and not join_url.startswith("https://"):
-        raise InvalidSession("The join link must start with https://.")
-    if registration_closes_at and registration_closes_at > starts_at + timedelta(minutes=duration_minutes):
-        raise InvalidSession("Registration must close before the session ends.")
-    if registration_opens_at and registration_opens_at >= (registration_closes_at or starts_at):
-        raise InvalidSession("Registration must open before it closes.")
-    if follow_up_after_hours is not None and not 1 <= follow_up_after_hours <= MAX_FOLLOW_UP_HOURS:
-        raise InvalidSession(f"The follow-up email goes 1 to {MAX_FOLLOW_UP_HOURS} hours (a week) after the end; "
-                             "leave it empty for none.")
-
-
-def create_session(
-    *,
-    title: str,
-    starts_at: datetime,
-    timezone: str,
-    duration_minutes: int,
-    capacity: int,
-    now: datetime,
-    format: SessionFormat = SessionFormat.ONLINE,
-    summary: str = "",
-    description: str = "",
-    location: str = "",
-    join_url: str = "",
-    facilitators: list[User] | None = None,
-    publish: bool = False,
-    registration_opens_at: datetime | None = None,
-    registration_closes_at: datetime | None = None,
-    reminder_offsets: str | None = None,
-    slug: str | None = None,
-    follow_up_after_hours: int | None = DEFAULT_FOLLOW_UP_HOURS,
-) -> LabSession:
-    """Create a session (draft unless publish=True) after checking its fields."""
-    validate_session_fields(
-        title=title, starts_at=starts_at, timezone=timezone, duration_minutes=duration_minutes,
-        capacity=capacity, format=format, location=location, join_url=join_url,
-        registration_opens_at=registration_opens_at, registration_closes_at=registration_closes_at,
-        follow_up_after_hours=follow_up_after_hours,
-    )
-    with unit_of_work():
-        lab = LabSession(
-            slug=slug or unique_slug(title, starts_at, timezone),
-            title=title.strip(),
-            summary=summary.strip(),
-            description=description.strip(),
-            starts_at=starts_at,
-            duration_minutes=duration_minutes,
-            timezone=timezone,
-            format=format,
-            location=location.strip(),
-            join_url=join_url.strip(),
-            capacity=capacity,
-            status=SessionStatus.PUBLISHED if publish else SessionStatus.DRAFT,
-            registration_opens_at=registration_opens_at,
-            registration_closes_at=registration_closes_at,
-            reminder_offsets=reminder_offsets,
-            follow_up_after_hours=follow_up_after_hours,
-            created_at=now,
-            updated_at=now,
-        )
-        lab.facilitators = list(facilitators or [])
-        db.session.add(lab)
-    return lab
-
-
-# --- Changing a session from the dashboard -------------------------------------------------------
-#
-# These services notify registrants and refill seats, which are registration rules; they import
-# labapp.registrations inside the function because registrations imports this module at load time.
-
-# How far ahead of its start a session's registration may open (a school year is the longest plan).
-MAX_REGISTRATION_LEAD = timedelta(days=365)
-# "Run again next month": same weekday and local time, four weeks later.
-DUPLICATE_GAP = timedelta(weeks=4)
-# Fields whose change moves people's calendars: they bump `sequence` and send `Updated: …`.
-SCHEDULE_FIELDS = ("starts_at", "duration_minutes", "timezone", "format", "location", "join_url")
-
-
-class CapacityBelowConfirmed(InvalidSession):
-    """Lowering capacity would take seats away from people who already have one."""
-
-
-class SessionChangeNotAllowed(InvalidSession):
-    """The session's state does not allow that change (cancelled, already started, ...)."""
-
-
-@dataclass(frozen=True)
-class SessionChanges:
-    """Every editable field of a session, as the dashboard form sends them."""
+@dataclass(frozen=True, kw_only=True)
+class SessionFields:
+    """Every field a facilitator or operator sets on a session: the one shape create, update, duplicate,
+    the dashboard form and the CLI pass around. `validate()` holds every limit."""
 
     title: str
     starts_at: datetime
@@ -242,7 +124,88 @@ class SessionChanges:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     reply_to: str | None = None
-    follow_up_after_hours: int | None = None  # None: no automatic follow-up (the default)
+    reminder_offsets: str | None = None  # None: REMINDER_OFFSETS; the sessions CLI and demo never set it
+    follow_up_after_hours: int | None = DEFAULT_FOLLOW_UP_HOURS  # None: no automatic follow-up
+
+    def validate(self) -> None:
+        """Raise InvalidSession with a readable message when a field breaks a rule."""
+        if not self.title.strip():
+            raise InvalidSession("A session needs a title.")
+        if self.starts_at.tzinfo is None:
+            raise InvalidSession("The start time needs a time zone.")
+        if not is_valid_timezone(self.timezone):
+            raise InvalidSession(f"Unknown time zone {self.timezone!r}: use an IANA name such as America/New_York.")
+        if not MIN_DURATION_MINUTES <= self.duration_minutes <= MAX_DURATION_MINUTES:
+            raise InvalidSession("Duration must be between 15 minutes and 8 hours.")
+        if not 1 <= self.capacity <= MAX_CAPACITY:
+            raise InvalidSession("Capacity must be between 1 and 10,000.")
+        if self.format == SessionFormat.IN_PERSON and not self.location.strip():
+            raise InvalidSession("An in-person session needs a location.")
+        if self.join_url and not self.join_url.startswith("https://"):
+            raise InvalidSession("The join link must start with https://.")
+        if self.registration_closes_at and self.registration_closes_at > self.ends_at:
+            raise InvalidSession("Registration must close before the session ends.")
+        if self.registration_opens_at and self.registration_opens_at >= (self.registration_closes_at or self.starts_at):
+            raise InvalidSession("Registration must open before it closes.")
+        if self.follow_up_after_hours is not None and not 1 <= self.follow_up_after_hours <= MAX_FOLLOW_UP_HOURS:
+            raise InvalidSession(f"The follow-up email goes 1 to {MAX_FOLLOW_UP_HOURS} hours (a week) after the end; "
+                                 "leave it empty for none.")
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def apply_to(self, lab: LabSession) -> None:
+        """Copy the fields onto a session row, trimmed as they are stored."""
+        lab.title = self.title.strip()
+        lab.summary = self.summary.strip()
+        lab.description = self.description.strip()
+        lab.starts_at = self.starts_at
+        lab.duration_minutes = self.duration_minutes
+        lab.timezone = self.timezone
+        lab.format = self.format
+        lab.location = self.location.strip()
+        lab.join_url = self.join_url.strip()
+        lab.capacity = self.capacity
+        lab.registration_opens_at = self.registration_opens_at
+        lab.registration_closes_at = self.registration_closes_at
+        lab.reply_to = (self.reply_to or "").strip() or None
+        lab.follow_up_after_hours = self.follow_up_after_hours
+
+
+def create_session(
+    *,
+    fields: SessionFields,
+    now: datetime,
+    facilitators: list[User] | None = None,
+    publish: bool = False,
+    slug: str | None = None,
+) -> LabSession:
+    """Create a session (draft unless publish=True) after checking its fields, in one transaction."""
+    fields.validate()
+    with unit_of_work():
+        lab = LabSession(
+            slug=slug or unique_slug(fields.title, fields.starts_at, fields.timezone),
+            status=SessionStatus.PUBLISHED if publish else SessionStatus.DRAFT,
+            reminder_offsets=fields.reminder_offsets,
+            created_at=now,
+            updated_at=now,
+        )
+        fields.apply_to(lab)
+        lab.facilitators = list(facilitators or [])
+        db.session.add(lab)
+    return lab
+
+
+# --- Changing a session from the dashboard -------------------------------------------------------
+# (changes that reach registrations and reminders live in labapp.session_changes)
+
+# How far ahead of its start a session's registration may open (a school year is the longest plan).
+MAX_REGISTRATION_LEAD = timedelta(days=365)
+# "Run again next month": same weekday and local time, four weeks later.
+DUPLICATE_GAP = timedelta(weeks=4)
+# Fields whose change moves people's calendars: they bump `sequence` and send `Updated: …`.
+SCHEDULE_FIELDS = ("starts_at", "duration_minutes", "timezone", "format", "location", "join_url")
 
 
 def validate_schedule(*, starts_at: datetime, registration_opens_at: datetime | None,
@@ -256,92 +219,11 @@ def validate_schedule(*, starts_at: datetime, registration_opens_at: datetime | 
         raise InvalidSession("Registration must close in the future.")
 
 
-def _changes_kwargs(changes: SessionChanges) -> dict[str, object]:
-    return {
-        "title": changes.title, "starts_at": changes.starts_at, "timezone": changes.timezone,
-        "duration_minutes": changes.duration_minutes, "capacity": changes.capacity, "format": changes.format,
-        "location": changes.location, "join_url": changes.join_url,
-        "registration_opens_at": changes.registration_opens_at,
-        "registration_closes_at": changes.registration_closes_at,
-        "follow_up_after_hours": changes.follow_up_after_hours,
-    }
-
-
-def create_session_from_form(*, changes: SessionChanges, facilitators: list[User], now: datetime) -> LabSession:
+def create_session_from_form(*, fields: SessionFields, facilitators: list[User], now: datetime) -> LabSession:
     """Create a draft session from the dashboard form, after the dashboard's stricter checks."""
-    validate_schedule(starts_at=changes.starts_at, registration_opens_at=changes.registration_opens_at,
-                      registration_closes_at=changes.registration_closes_at, now=now)
-    lab = create_session(**_changes_kwargs(changes), summary=changes.summary,  # type: ignore[arg-type]
-                         description=changes.description, facilitators=facilitators, now=now)
-    if changes.reply_to:
-        with unit_of_work():
-            lab.reply_to = changes.reply_to.strip()
-    return lab
-
-
-def update_session(*, lab_session_id: int, changes: SessionChanges, now: datetime,
-                   facilitators: list[User] | None = None) -> LabSession:
-    """Save a session's new fields; a new time, place or link tells confirmed people, more seats fill the waitlist.
-
-    A new start also makes the reminders due again for the new time (reminders.services.reschedule_reminders).
-
-    Lowering capacity below the confirmed count raises CapacityBelowConfirmed and changes nothing.
-    `facilitators`, when given (admins only), replaces who runs the session.
-    """
-    from labapp.registrations.notifications import notify_session_updated
-    from labapp.registrations.services import confirmed_count, fill_free_seats
-    from labapp.reminders.services import reschedule_reminders
-
-    validate_session_fields(**_changes_kwargs(changes))  # type: ignore[arg-type]
-    with unit_of_work():
-        lab = lock_lab_session(lab_session_id)
-        if lab.is_cancelled:
-            raise SessionChangeNotAllowed("This session is cancelled, so it can no longer be changed.")
-        if now >= lab.ends_at:
-            raise SessionChangeNotAllowed("This session is over, so it can no longer be changed.")
-        if changes.starts_at != lab.starts_at or (changes.registration_opens_at, changes.registration_closes_at) != (
-            lab.registration_opens_at, lab.registration_closes_at
-        ):
-            validate_schedule(starts_at=changes.starts_at, registration_opens_at=changes.registration_opens_at,
-                              registration_closes_at=changes.registration_closes_at, now=now)
-        confirmed = confirmed_count(lab.id)
-        if changes.capacity < confirmed:
-            raise CapacityBelowConfirmed(
-                f"{confirmed} people already have a seat, so capacity cannot go below {confirmed}. "
-                "Cancel registrations first if the room really is smaller."
-            )
-        new_values = {
-            "starts_at": changes.starts_at, "duration_minutes": changes.duration_minutes,
-            "timezone": changes.timezone, "format": changes.format, "location": changes.location.strip(),
-            "join_url": changes.join_url.strip(),
-        }
-        schedule_changed = any(getattr(lab, name) != new_values[name] for name in SCHEDULE_FIELDS)
-        start_moved = lab.starts_at != changes.starts_at
-        for name, value in new_values.items():
-            setattr(lab, name, value)
-        lab.title = changes.title.strip()
-        lab.summary = changes.summary.strip()
-        lab.description = changes.description.strip()
-        lab.capacity = changes.capacity
-        lab.registration_opens_at = changes.registration_opens_at
-        lab.registration_closes_at = changes.registration_closes_at
-        lab.reply_to = (changes.reply_to or "").strip() or None
-        lab.follow_up_after_hours = changes.follow_up_after_hours
-        lab.updated_at = now
-        if facilitators is not None:
-            if not facilitators:
-                raise InvalidSession("A session needs at least one facilitator.")
-            lab.facilitators = list(facilitators)
-        if schedule_changed:
-            lab.sequence += 1
-            if lab.is_published:
-                notify_session_updated(lab, now=now)
-        if start_moved:
-            reschedule_reminders(lab, now=now)
-        db.session.flush()
-        if changes.capacity > confirmed and now < lab.starts_at:
-            fill_free_seats(lab, now=now)
-    return lab
+    validate_schedule(starts_at=fields.starts_at, registration_opens_at=fields.registration_opens_at,
+                      registration_closes_at=fields.registration_closes_at, now=now)
+    return create_session(fields=fields, facilitators=facilitators, now=now)
 
 
 def publish_session(*, lab_session_id: int, now: datetime) -> LabSession:
@@ -357,52 +239,6 @@ def publish_session(*, lab_session_id: int, now: datetime) -> LabSession:
     return lab
 
 
-def unpublish_session(*, lab_session_id: int, now: datetime) -> LabSession:
-    """Take a session back to draft, only while nobody is registered (otherwise: cancel it)."""
-    from labapp.registrations.availability import get_listing
-
-    with unit_of_work():
-        lab = lock_lab_session(lab_session_id)
-        if lab.is_cancelled:
-            raise SessionChangeNotAllowed("This session is cancelled.")
-        counts = get_listing(lab).counts
-        if counts.confirmed or counts.waitlisted:
-            raise SessionChangeNotAllowed(
-                "People are registered, so the session cannot be hidden. Cancel it to tell them."
-            )
-        lab.status = SessionStatus.DRAFT
-        lab.updated_at = now
-    return lab
-
-
-def cancel_session(*, lab_session_id: int, now: datetime, reason: str = "") -> LabSession:
-    """Cancel a session and tell everyone registered (confirmed and waitlisted), in one transaction."""
-    from labapp.registrations.models import Registration, RegistrationStatus
-    from labapp.registrations.notifications import notify_session_cancelled
-
-    with unit_of_work():
-        lab = lock_lab_session(lab_session_id)
-        if lab.is_cancelled:
-            return lab
-        if now >= lab.ends_at:
-            raise SessionChangeNotAllowed("This session is over, so it can no longer be cancelled.")
-        was_published = lab.is_published
-        lab.status = SessionStatus.CANCELLED
-        lab.cancelled_at = now
-        lab.updated_at = now
-        lab.sequence += 1
-        if was_published:
-            notify_session_cancelled(lab, now=now, reason=reason.strip())
-        # Nobody should get a reminder for a session that will not happen.
-        db.session.execute(
-            update(Registration)
-            .where(Registration.lab_session_id == lab.id, Registration.reminders_stopped_at.is_(None),
-                   Registration.status != RegistrationStatus.CANCELLED)
-            .values(reminders_stopped_at=now)
-        )
-    return lab
-
-
 def next_month_start(lab: LabSession, *, now: datetime) -> datetime:
     """The same weekday and local wall-clock time four weeks on (again until it is in the future)."""
     local = lab.local_starts_at.replace(tzinfo=None)
@@ -412,6 +248,17 @@ def next_month_start(lab: LabSession, *, now: datetime) -> datetime:
         aware = candidate.replace(tzinfo=lab.zone)
         if aware > now:
             return aware
+
+
+def session_fields(lab: LabSession) -> SessionFields:
+    """A session's current fields, as a form or a copy starts from."""
+    return SessionFields(
+        title=lab.title, starts_at=lab.starts_at, timezone=lab.timezone, duration_minutes=lab.duration_minutes,
+        capacity=lab.capacity, format=SessionFormat(lab.format), summary=lab.summary, description=lab.description,
+        location=lab.location, join_url=lab.join_url, registration_opens_at=lab.registration_opens_at,
+        registration_closes_at=lab.registration_closes_at, reply_to=lab.reply_to,
+        reminder_offsets=lab.reminder_offsets, follow_up_after_hours=lab.follow_up_after_hours,
+    )
 
 
 def duplicate_session(*, lab_session_id: int, now: datetime, facilitators: list[User] | None = None) -> LabSession:
@@ -426,17 +273,11 @@ def duplicate_session(*, lab_session_id: int, now: datetime, facilitators: list[
         return value + shift if value is not None else None
 
     copy = create_session(
-        title=lab.title, starts_at=starts_at, timezone=lab.timezone, duration_minutes=lab.duration_minutes,
-        capacity=lab.capacity, format=SessionFormat(lab.format), summary=lab.summary,
-        description=lab.description, location=lab.location, join_url=lab.join_url,
-        facilitators=list(facilitators if facilitators is not None else lab.facilitators),
-        registration_opens_at=shifted(lab.registration_opens_at),
-        registration_closes_at=shifted(lab.registration_closes_at),
-        reminder_offsets=lab.reminder_offsets, follow_up_after_hours=lab.follow_up_after_hours, now=now,
+        fields=replace(session_fields(lab), starts_at=starts_at,
+                       registration_opens_at=shifted(lab.registration_opens_at),
+                       registration_closes_at=shifted(lab.registration_closes_at)),
+        facilitators=list(facilitators if facilitators is not None else lab.facilitators), now=now,
     )
-    if lab.reply_to:
-        with unit_of_work():
-            copy.reply_to = lab.reply_to
     return copy
 
 

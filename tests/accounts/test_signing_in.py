@@ -120,7 +120,7 @@ def test_users_set_password_refuses_a_short_password(runner):
 
 
 def test_set_password_service_refuses_unknown_users(app):
-    from labapp.accounts.services import InvalidUser
+    from labapp.accounts.errors import InvalidUser
 
     with pytest.raises(InvalidUser):
         set_password(user_id=999_999, password="long enough password")

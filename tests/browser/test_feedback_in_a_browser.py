@@ -11,9 +11,9 @@ import pytest
 
 from labapp.accounts.services import find_user_by_email
 from labapp.db import db
+from labapp.feedback.follow_up import send_due_follow_ups
 from labapp.feedback.links import feedback_token
 from labapp.feedback.services import submit_feedback
-from labapp.registrations.follow_up import send_due_follow_ups
 from labapp.registrations.models import Registration
 from tests.browser.helpers import axe_violations, html_errors, preload_axe
 from tests.browser.pages import ADMIN, FACILITATOR, sign_in

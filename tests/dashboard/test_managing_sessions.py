@@ -9,14 +9,10 @@ from sqlalchemy import select
 
 from labapp.db import db
 from labapp.registrations.models import Registration, RegistrationStatus
+from labapp.session_changes.services import cancel_session, update_session
+from labapp.sessions.errors import CapacityBelowConfirmed
 from labapp.sessions.models import LabSession, SessionStatus
-from labapp.sessions.services import (
-    CapacityBelowConfirmed,
-    SessionChanges,
-    cancel_session,
-    duplicate_session,
-    update_session,
-)
+from labapp.sessions.services import SessionFields, duplicate_session
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import outbox
 
@@ -34,7 +30,7 @@ def _changes(lab, **overrides):
         "title", "starts_at", "timezone", "duration_minutes", "capacity", "format", "summary", "description",
         "location", "join_url", "registration_opens_at", "registration_closes_at", "reply_to")}
     fields.update(overrides)
-    return SessionChanges(**fields)
+    return SessionFields(**fields)
 
 
 def _reload(lab_id):
@@ -145,7 +141,8 @@ def test_cancelling_tells_everyone_registered_and_nobody_else(signed_in, lab):
 
 
 def test_a_cancelled_session_cannot_be_edited_or_published(app, lab):
-    from labapp.sessions.services import InvalidSession, publish_session
+    from labapp.sessions.errors import InvalidSession
+    from labapp.sessions.services import publish_session
 
     cancel_session(lab_session_id=lab.id, now=now_utc())
     with pytest.raises(InvalidSession):

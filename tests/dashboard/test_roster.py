@@ -9,9 +9,9 @@ import pytest
 
 from labapp.db import db
 from labapp.mail.deliver import deliver_pending
-from labapp.protocol.prework import prework_prompts, save_prework_answers
 from labapp.registrations.attendance import set_checked_in
 from labapp.registrations.models import Registration, RegistrationStatus
+from labapp.registrations.prework import prework_prompts, save_prework_answers
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import count_queries, outbox
 

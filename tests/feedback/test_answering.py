@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from labapp.db import db
+from labapp.feedback.follow_up import send_due_follow_ups
 from labapp.feedback.models import FeedbackResponse
 from labapp.mail.deliver import deliver_pending
-from labapp.registrations.follow_up import send_due_follow_ups
 from labapp.registrations.services import cancel_registration
 from tests.factories import make_lab_session, now_utc
 from tests.feedback.support import answers, at, came, ended_lab, feedback_path, link_in

@@ -12,8 +12,8 @@ from email.message import EmailMessage
 from labapp.accounts.services import request_password_reset
 from labapp.db import db, unit_of_work
 from labapp.mail.deliver import deliver_pending
-from labapp.protocol.certificates import Certificate
 from labapp.records.services import request_record_link
+from labapp.registrations.certificates import Certificate
 from labapp.registrations.models import Registration
 from labapp.registrations.notifications import TEMPLATES, queue_registration_email
 from labapp.reminders.emails import queue_reminder_email

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from labapp.accounts.models import UserRole
 from labapp.db import db
-from labapp.protocol.agendas import AgendaItemInput, InvalidAgenda, default_items, session_agenda, set_session_agenda
+from labapp.protocol.agendas import AgendaItemInput, default_items, session_agenda, set_session_agenda
+from labapp.protocol.errors import InvalidAgenda
 from labapp.protocol.models import SessionAgendaItem
 from labapp.protocol.services import list_components
 from tests.factories import make_lab_session, make_user

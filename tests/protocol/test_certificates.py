@@ -10,7 +10,8 @@ import pytest
 from labapp.db import db
 from labapp.extensions import mail
 from labapp.mail.deliver import deliver_pending
-from labapp.protocol.certificates import CertificateNotAvailable, queue_certificate_email
+from labapp.registrations.certificates import queue_certificate_email
+from labapp.registrations.errors import CertificateNotAvailable
 from labapp.registrations.links import manage_token
 from labapp.registrations.services import cancel_registration
 from tests.factories import make_lab_session, make_registration, make_user

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from labapp.accounts.models import UserRole
+from labapp.protocol.agendas import reminder_prompts
 from labapp.protocol.seed_content import COMPONENTS
-from labapp.protocol.services import assign_prompt_ids, list_components, reminder_prompts
+from labapp.protocol.services import assign_prompt_ids, list_components
 from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("restore_protocol")

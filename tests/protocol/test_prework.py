@@ -8,15 +8,11 @@ import pytest
 
 from labapp.db import db
 from labapp.protocol.agendas import AgendaItemInput, set_session_agenda
-from labapp.protocol.prework import (
-    PreworkClosed,
-    prework_answers_by_question,
-    prework_prompts,
-    save_prework_answers,
-)
 from labapp.protocol.services import list_components
+from labapp.registrations.errors import PreworkClosed
 from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration
+from labapp.registrations.prework import prework_answers_by_question, prework_prompts, save_prework_answers
 from labapp.registrations.services import cancel_registration
 from tests.factories import make_lab_session, make_registration
 

@@ -15,8 +15,8 @@ from labapp.feedback.services import submit_feedback
 from labapp.reach.services import school_year_start
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.services import cancel_registration
+from labapp.session_changes.services import cancel_session
 from labapp.sessions.models import SessionFormat
-from labapp.sessions.services import cancel_session
 from tests.factories import make_admin, make_lab_session, make_registration, make_user
 from tests.helpers import count_queries, login
 

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from labapp.db import db
+from labapp.registrations.errors import SeatAlreadyTaken
 from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration, RegistrationStatus
-from labapp.registrations.seat_offers import SeatAlreadyTaken, take_offered_seat
+from labapp.registrations.seat_offers import take_offered_seat
 from labapp.registrations.services import cancel_registration, waitlist_position
 from tests.factories import make_lab_session, make_registration, registration_form
 from tests.helpers import outbox

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from labapp.db import db
 from labapp.reminders.services import queue_due_reminders
+from labapp.session_changes.services import update_session
 from labapp.sessions.models import LabSession
-from labapp.sessions.services import SessionChanges, update_session
+from labapp.sessions.services import SessionFields
 from labapp.worker import run_pass
 from tests.factories import make_lab_session, make_registration
 from tests.reminders.test_sending_reminders import EARLY, HOUR, START
@@ -21,7 +22,7 @@ def _move(lab_id, *, to, now):  # noqa: ANN001, ANN202
         "title", "timezone", "duration_minutes", "capacity", "format", "summary", "description",
         "location", "join_url", "registration_opens_at", "reply_to")}
     update_session(lab_session_id=lab.id, now=now,
-                   changes=SessionChanges(**fields, starts_at=to, registration_closes_at=None))
+                   changes=SessionFields(**fields, starts_at=to, registration_closes_at=None))
 
 
 def _reminders(smtp, address):  # noqa: ANN001, ANN202

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from labapp.db import db
-from labapp.protocol.services import reminder_prompts
+from labapp.protocol.agendas import reminder_prompts
 from labapp.registrations.links import manage_url
 from labapp.registrations.services import cancel_registration
 from labapp.reminders.emails import stop_url

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from labapp.sessions.services import cancel_session
+from labapp.session_changes.services import cancel_session
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import count_queries
 

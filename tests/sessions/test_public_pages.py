@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from labapp.sessions.errors import InvalidSession
 from labapp.sessions.models import SessionFormat
-from labapp.sessions.services import InvalidSession
 from labapp.timefmt import format_when
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import count_queries

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from labapp.db import db
-from labapp.registrations.follow_up import send_due_follow_ups
+from labapp.feedback.follow_up import send_due_follow_ups
 from labapp.registrations.models import Registration
 from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import outbox

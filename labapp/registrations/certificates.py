@@ -11,13 +11,10 @@ from labapp import timefmt
 from labapp.db import unit_of_work
 from labapp.mail.models import OutboxMessage
 from labapp.protocol.agendas import session_agenda
+from labapp.registrations.errors import CertificateNotAvailable
 from labapp.registrations.links import manage_url
 from labapp.registrations.models import Registration
 from labapp.registrations.notifications import queue_registration_email
-
-
-class CertificateNotAvailable(PermissionError):
-    """Only confirmed, checked-in attendees get a certificate, and only once the session has ended."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Public pages: the list of upcoming sessions and each session's page."""
+"""Public pages: the list of upcoming sessions and each session's page with its registration form.
+
+The blueprint keeps the name "sessions" (endpoints `sessions.index`, `sessions.detail`, `sessions.feed`);
+it lives here because the pages show seats left and the registration form, which are registration rules.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,10 @@ from labapp.core.page_cache import cached_page
 from labapp.protocol.agendas import session_agenda
 from labapp.registrations.availability import availability_label, get_listing, list_upcoming_sessions
 from labapp.registrations.forms import RegistrationForm
+from labapp.sessions.errors import SessionNotFound
 from labapp.sessions.feed import sessions_feed
 from labapp.sessions.models import LabSession, SessionStatus
-from labapp.sessions.services import SessionNotFound, get_session_by_slug
+from labapp.sessions.services import get_session_by_slug
 
 bp = Blueprint("sessions", __name__)
 

@@ -22,22 +22,22 @@ def send_due_follow_ups(*, now: datetime) -> int:
     Sessions opt in with `follow_up_after_hours`; each attendee gets it once
     (`follow_up_sent_at`), and absent or cancelled people never get it.
     """
-    sessions = list(
-        db.session.scalars(
-            select(LabSession).where(
-                LabSession.follow_up_after_hours.is_not(None),
-                LabSession.status == SessionStatus.PUBLISHED,
-                LabSession.starts_at <= now,
+    with unit_of_work():  # a short read transaction, ended before the batch below takes its locks
+        sessions = list(
+            db.session.scalars(
+                select(LabSession).where(
+                    LabSession.follow_up_after_hours.is_not(None),
+                    LabSession.status == SessionStatus.PUBLISHED,
+                    LabSession.starts_at <= now,
+                )
             )
         )
-    )
-    due_ids = [
-        lab.id for lab in sessions
-        if lab.ends_at + timedelta(hours=lab.follow_up_after_hours or 0) <= now
-        # Past a month the thank-you would be odd; don't surprise people after a late switch-on.
-        and now - lab.ends_at <= timedelta(days=30)
-    ]
-    db.session.commit()
+        due_ids = [
+            lab.id for lab in sessions
+            if lab.ends_at + timedelta(hours=lab.follow_up_after_hours or 0) <= now
+            # Past a month the thank-you would be odd; don't surprise people after a late switch-on.
+            and now - lab.ends_at <= timedelta(days=30)
+        ]
     if not due_ids:
         return 0
     queued = 0

@@ -10,21 +10,13 @@ from sqlalchemy import select
 
 from labapp.db import db, unit_of_work
 from labapp.protocol.agendas import session_prompts
-from labapp.protocol.certificates import certificate_available
 from labapp.protocol.models import ProtocolComponent
-from labapp.registrations.errors import RegistrationNotFound
+from labapp.registrations.certificates import certificate_available
+from labapp.registrations.errors import InvalidPrework, PreworkClosed, RegistrationNotFound
 from labapp.registrations.models import Registration, RegistrationStatus
 
 PREWORK_PROMPTS = 3
 MAX_ANSWER_LENGTH = 2000
-
-
-class PreworkClosed(PermissionError):
-    """Pre-work can no longer change: the session started, or the registration was cancelled."""
-
-
-class InvalidPrework(ValueError):
-    """An answer breaks a rule (too long); the message says which."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+"""Which reminders a session sends: its own override or REMINDER_OFFSETS, and how to say them.
+
+Sending them is labapp.reminders' job; this is the session's setting, which the manage page shows too.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+
+from config import parse_offsets
+from labapp.sessions.models import LabSession
+
+log = logging.getLogger(__name__)
+
+
+def describe_offset(offset: timedelta) -> str:
+    """'24 hours before', '1 hour before', '90 minutes before', '2 days before'."""
+    seconds = int(offset.total_seconds())
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
+        # Days only from two on: people say "24 hours before", not "1 day before".
+        if seconds % size == 0 and (unit != "day" or seconds >= 2 * size):
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} before"
+    return f"{seconds} seconds before"
+
+
+def session_offsets(lab: LabSession, default: list[timedelta]) -> list[timedelta]:
+    """The session's own REMINDER_OFFSETS-style override when it is valid, else `default`; largest first.
+
+    An empty override means "no reminders for this session"; an unreadable one falls back to the default.
+    """
+    if lab.reminder_offsets is None:
+        offsets = default
+    else:
+        try:
+            offsets = parse_offsets(lab.reminder_offsets)
+        except ValueError:
+            log.warning("session %s has unreadable reminder_offsets %r; using the default", lab.id,
+                        lab.reminder_offsets)
+            offsets = default
+    return [offset for offset in offsets if offset > timedelta(0)]
+
+
+def reminder_offsets_for(lab: LabSession) -> list[timedelta]:
+    """The reminders this session sends, largest first (the session's own, or REMINDER_OFFSETS)."""
+    return session_offsets(lab, parse_offsets(current_app.config["REMINDER_OFFSETS"]))
