@@ -10,6 +10,7 @@ from flask import current_app, render_template
 from labapp.db import db, unit_of_work
 from labapp.mail.calendar import uid_domain
 from labapp.mail.compose import new_message_id
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage, OutboxStatus
 
 
@@ -19,7 +20,7 @@ def queue_email(
     subject: str,
     text_body: str,
     html_body: str,
-    kind: str,
+    kind: EmailKind,
     now: datetime,
     to_name: str = "",
     calendar_ics: str | None = None,
@@ -51,8 +52,9 @@ def queue_email(
     return message
 
 
-def render_email(template: str, **context: Any) -> tuple[str, str, str]:
-    """Render templates/mail/<template>.{subject.txt,txt,html} into (subject, text, html)."""
+def render_email(kind: EmailKind, **context: Any) -> tuple[str, str, str]:
+    """Render the kind's templates/mail/<template>.{subject.txt,txt,html} into (subject, text, html)."""
+    template = kind.template
     subject = render_template(f"mail/{template}.subject.txt", **context).strip()
     text_body = render_template(f"mail/{template}.txt", **context)
     html_body = render_template(f"mail/{template}.html", **context)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 
 from labapp.db import db, unit_of_work
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage, OutboxStatus
 from labapp.messages.models import AttendeeMessage, AttendeeMessageRecipient, MessageAudience
 from labapp.registrations.models import Registration, RegistrationStatus
@@ -99,7 +100,7 @@ def send_attendee_message(*, lab_session_id: int, audience: MessageAudience, sub
         db.session.flush()
         for registration in people:
             outbox_row = queue_registration_email(
-                registration, kind="facilitator_message", now=now,
+                registration, kind=EmailKind.FACILITATOR_MESSAGE, now=now,
                 message_subject=subject, message_body=body, sender_name=sender_name,
             )
             db.session.flush()

@@ -13,6 +13,7 @@ from labapp.accounts.models import User
 from labapp.db import db, unit_of_work
 from labapp.feedback.services import delete_feedback, erase_feedback_words, export_feedback
 from labapp.mail.erasure import addressed_to, erase_bodies, erase_copies, remove_erased_copies
+from labapp.mail.kinds import Audience, kinds_for
 from labapp.mail.models import OutboxMessage
 from labapp.mail.requests import withdraw_mail_requests
 from labapp.privacy.models import AuditEvent
@@ -21,7 +22,6 @@ from labapp.registrations.services import cancel_registration, normalise_email
 from labapp.sessions.models import LabSession
 
 ANONYMOUS_NAME = "Anonymised participant"
-RESET_EMAIL_KIND = "password_reset"  # accounts' reset email; it goes to a user, not a registration
 
 
 @dataclass
@@ -108,7 +108,7 @@ def remove_delivered_copies_of_erased() -> int:
     deactivated = select(func.lower(User.email)).where(User.is_active.is_(False))
     return remove_erased_copies(
         OutboxMessage.registration_id.in_(anonymised),
-        and_(OutboxMessage.kind == RESET_EMAIL_KIND, addressed_to(deactivated)),
+        and_(OutboxMessage.kind.in_(kinds_for(Audience.USER)), addressed_to(deactivated)),
     )
 
 

@@ -9,6 +9,7 @@ from flask import current_app
 
 from labapp import timefmt
 from labapp.db import unit_of_work
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage
 from labapp.protocol.agendas import session_agenda
 from labapp.registrations.links import manage_url
@@ -75,7 +76,7 @@ def queue_certificate_email(registration: Registration, *, now: datetime) -> Out
     certificate = certificate_for(registration, now=now)
     with unit_of_work():
         message = queue_registration_email(
-            registration, kind="certificate", now=now,
+            registration, kind=EmailKind.CERTIFICATE, now=now,
             certificate=certificate, certificate_url=certificate_url(registration),
         )
     return message

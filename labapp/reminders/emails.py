@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage
 from labapp.mail.outbox import queue_email, render_email
 from labapp.registrations.links import manage_url
@@ -18,8 +19,6 @@ from labapp.timefmt import format_clock, format_day
 from labapp.tokens import derive_token
 
 STOP_PURPOSE = "stop-reminders"
-REMINDER_KIND = "reminder"
-TEMPLATE = "reminder_to_educator"
 # Under this much time left, people think in hours and minutes, not days.
 HOURS_WORDING_BELOW_MINUTES = 6 * 60
 
@@ -73,14 +72,14 @@ def queue_reminder_email(
         "protocol_url": f"{base_url}/protocol",
         "prompts": prompts,
     }
-    subject, text_body, html_body = render_email(TEMPLATE, **context)
+    subject, text_body, html_body = render_email(EmailKind.REMINDER, **context)
     return queue_email(
         to_address=registration.email,
         to_name=registration.full_name,
         subject=subject,
         text_body=text_body,
         html_body=html_body,
-        kind=REMINDER_KIND,
+        kind=EmailKind.REMINDER,
         now=now,
         reply_to=lab.reply_to or current_app.config.get("MAIL_REPLY_TO"),
         headers={

@@ -27,10 +27,11 @@ from sqlalchemy.orm import lazyload
 
 from config import parse_offsets
 from labapp.db import db, is_postgres, unit_of_work
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage, OutboxStatus
 from labapp.protocol.services import reminder_prompts
 from labapp.registrations.models import Registration, RegistrationStatus
-from labapp.reminders.emails import REMINDER_KIND, is_stop_token, queue_reminder_email
+from labapp.reminders.emails import is_stop_token, queue_reminder_email
 from labapp.reminders.models import ReminderDelivery, ReminderDeliveryStatus
 from labapp.sessions.models import LabSession, SessionStatus
 
@@ -260,7 +261,7 @@ def _withdraw_stale_reminders(*, now: datetime, registration_id: int | None = No
             Registration.reminders_stopped_at.is_not(None),
         ),
     )
-    conditions = [OutboxMessage.kind == REMINDER_KIND, no_longer_wanted]
+    conditions = [OutboxMessage.kind == EmailKind.REMINDER, no_longer_wanted]
     if registration_id is not None:
         conditions.append(OutboxMessage.registration_id == registration_id)
     _withdraw(*conditions, now=now, reason=WITHDRAWN_ERROR)
