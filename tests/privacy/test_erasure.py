@@ -17,7 +17,7 @@ from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.services import cancel_registration
 from labapp.reminders.emails import stop_url
-from labapp.worker import cleanup_erased_copies
+from labapp.worker import cleanup_erased_copies, resolve_requests
 from tests.factories import make_lab_session, make_registration, make_user, now_utc
 from tests.helpers import outbox
 
@@ -74,8 +74,10 @@ def test_delete_my_data_reaches_record_links_seat_offers_and_stop_links_too(app,
                                      now=now)
     assert client.post(stop_url(registration).removeprefix("http://labapp.test")).status_code == 200
     client.post("/my-record", data={"email": "ZORA.Q@example.org"})
+    resolve_requests(now=now)
     deliver_pending(now=now + timedelta(seconds=1))
     client.post("/my-record", data={"email": "zora.q@example.org"})  # still waiting when she deletes
+    resolve_requests(now=now + timedelta(seconds=1))
     assert len(outbox("record_link")) == 2 and all(m.registration_id is None for m in outbox("record_link"))
 
     assert client.post(f"/manage/{manage_token(registration)}/delete").status_code == 302
@@ -92,6 +94,7 @@ def test_delete_my_data_reaches_record_links_seat_offers_and_stop_links_too(app,
 def test_emails_delivered_before_the_erasure_are_gone_at_once(app, client):
     registration = make_registration(make_lab_session(), email="gone@example.org")
     client.post("/my-record", data={"email": "Gone@Example.org"})
+    resolve_requests(now=now_utc())
     deliver_pending(now=now_utc() + timedelta(seconds=1))
     assert {m.kind for m in outbox()} == {"registration_confirmed", "record_link"}
     client.post(f"/manage/{manage_token(registration)}/delete")
@@ -103,6 +106,7 @@ def test_password_reset_emails_of_a_deactivated_account_are_erased(app, client, 
     stays = make_user(email="staying@example.org")
     for address in ("leaving@example.org", "staying@example.org"):
         client.post("/account/reset", data={"email": address})
+    resolve_requests(now=now_utc())
     deliver_pending(now=now_utc() + timedelta(seconds=1))
     set_active(user_id=user.id, is_active=False)
     cleanup_erased_copies()

@@ -10,6 +10,7 @@ from labapp.db import db
 from labapp.mail.deliver import deliver_pending
 from labapp.privacy.services import ANONYMOUS_NAME, purge_expired
 from labapp.registrations.models import Registration
+from labapp.worker import resolve_requests
 from tests.factories import make_lab_session, make_registration, now_utc
 
 
@@ -74,6 +75,7 @@ def test_anonymising_a_persons_last_registration_erases_their_record_link_emails
     make_registration(lab, email="Still.Here@example.org", now=lab.starts_at - timedelta(days=2))
     for address in ("ANA@example.org", "still.here@example.org"):
         client.post("/my-record", data={"email": address})
+    resolve_requests(now=now_utc())
     deliver_pending(now=now_utc() + timedelta(seconds=1))
     from tests.helpers import outbox
 
