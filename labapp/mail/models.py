@@ -46,6 +46,8 @@ class OutboxMessage(db.Model):
     status: Mapped[OutboxStatus] = mapped_column(String(20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
+    # Set when someone puts the email back in line (outbox.requeue): the day of retries counts from here.
+    requeued_at: Mapped[datetime | None]
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
