@@ -13,6 +13,8 @@ from labapp.privacy.services import purge_expired
 from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration
 from labapp.tokens import hash_token
+from labapp.worker import resolve_requests
+from tests.factories import now_utc
 from tests.feedback.support import answers, at, came, ended_lab, feedback_path
 from tests.helpers import outbox
 
@@ -63,6 +65,7 @@ def test_my_record_shows_what_they_planned(client):
     person = came(lab, email="rae@example.org")
     client.post(feedback_path(person), data=answers(commitment="Call two families <b>first</b>."))
     client.post("/my-record", data={"email": "rae@example.org"})
+    resolve_requests(now=now_utc())
     [link] = outbox("record_link")
     path = "/my-record/" + link.text_body.split("/my-record/")[1].split()[0]
     page = client.get(path).get_data(as_text=True)
