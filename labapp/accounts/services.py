@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from labapp.accounts.models import User, UserRole, new_session_token
 from labapp.core.addresses import email_key
+from labapp.core.urls import external_url
 from labapp.db import db, unit_of_work
 from labapp.mail.kinds import EmailKind
 from labapp.mail.models import MailRequestKind
@@ -198,7 +199,7 @@ def send_password_reset(*, email: str, now: datetime, **_: object) -> bool:
     if user is None or not user.is_active:
         return False
     token = make_reset_token(user, now=now)
-    reset_url = f"{current_app.config['BASE_URL']}/account/reset/{token}"
+    reset_url = external_url("accounts.reset", token=token)
     subject, text_body, html_body = render_email(
         EmailKind.PASSWORD_RESET, user=user, reset_url=reset_url, minutes=RESET_MAX_AGE_SECONDS // 60
     )

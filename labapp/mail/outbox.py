@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from flask import current_app, render_template
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, CursorResult, Select, delete, func, or_, select, update
 
 from labapp.db import db, unit_of_work
 from labapp.mail.calendar import uid_domain
@@ -85,8 +85,9 @@ def reserve_ids(messages: Sequence[OutboxMessage]) -> None:
 # Which emails an operation means: built only by the selectors below, opaque to callers.
 Emails: TypeAlias = ColumnElement[bool]
 # Ids or email keys as a list, or as a SELECT of one column (a subquery on the caller's own tables).
-Ids: TypeAlias = Collection[int] | Select[Any]
-Keys: TypeAlias = Collection[str] | Select[Any]
+AnySelect: TypeAlias = "Select[*tuple[Any, ...]]"
+Ids: TypeAlias = "Collection[int] | AnySelect"
+Keys: TypeAlias = "Collection[str] | AnySelect"
 
 ERASED_BODY = "[erased under the retention policy]"
 
@@ -98,7 +99,7 @@ def by_ids(message_ids: Ids) -> Emails:
 
 def to_registrations(registration_ids: Ids, *, kinds: Collection[EmailKind] | None = None) -> Emails:
     """Emails about these registrations (of these kinds only, when given)."""
-    condition = OutboxMessage.registration_id.in_(registration_ids)
+    condition: Emails = OutboxMessage.registration_id.in_(registration_ids)
     return condition & OutboxMessage.kind.in_(kinds) if kinds is not None else condition
 
 
@@ -109,7 +110,7 @@ def to_addresses(email_keys: Keys, *, excluding: Keys | None = None,
     Addresses are stored as typed with the domain lower-cased, so lower() finds every spelling. SQLite's
     lower() folds ASCII letters only; PostgreSQL's folds all.
     """
-    condition = func.lower(OutboxMessage.to_address).in_(email_keys)
+    condition: Emails = func.lower(OutboxMessage.to_address).in_(email_keys)
     if excluding is not None:
         condition = condition & ~func.lower(OutboxMessage.to_address).in_(excluding)
     return condition & OutboxMessage.kind.in_(kinds) if kinds is not None else condition
@@ -123,7 +124,7 @@ def withdraw(which: Emails, *, now: datetime, reason: str) -> int:
         .values(status=OutboxStatus.FAILED, failed_at=now, claimed_until=None, last_error=reason)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def erase(*which: Emails) -> int:
@@ -162,7 +163,7 @@ def _delete_delivered(condition: ColumnElement[bool]) -> int:
         .where(condition, OutboxMessage.status != OutboxStatus.PENDING)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def find(*which: Emails) -> list[OutboxMessage]:
@@ -172,7 +173,7 @@ def find(*which: Emails) -> list[OutboxMessage]:
     return list(db.session.scalars(select(OutboxMessage).where(or_(*which)).order_by(OutboxMessage.id)))
 
 
-def with_delivery(query: Select[Any], message_id: ColumnElement[int | None]) -> Select[Any]:
+def with_delivery(query: AnySelect, message_id: ColumnExpressionArgument[int | None]) -> AnySelect:
     """`query` plus the status, sent_at and last_error of the email whose id is in `message_id`
     (outer join: None for each when there is no email, or its copy was erased)."""
     return query.add_columns(OutboxMessage.status, OutboxMessage.sent_at, OutboxMessage.last_error).outerjoin(

@@ -10,12 +10,13 @@ from flask import current_app
 from markupsafe import escape
 from sqlalchemy import select
 
+from labapp.core.urls import external_url
 from labapp.db import db
 from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage
 from labapp.mail.outbox import queue_email, render_email
 from labapp.registrations.invites import invite_for_email
-from labapp.registrations.links import manage_url
+from labapp.registrations.links import manage_links
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.sessions.links import agenda_url, session_url
 from labapp.sessions.models import LabSession
@@ -76,15 +77,15 @@ def prepare_registration_email(
     its removal (CANCEL), with the same UID: see `EmailKind.invite` in mail/kinds.py.
     """
     lab = registration.lab_session
-    base_url = current_app.config["BASE_URL"]
     context = {
         "registration": registration,
         "lab": lab,
-        "manage_url": manage_url(registration),
+        **manage_links(registration),
         "session_url": session_url(lab),
         "agenda_url": agenda_url(lab),
-        "protocol_url": f"{base_url}/protocol",
-        "base_url": base_url,
+        "protocol_url": external_url("protocol.index"),
+        "sessions_url": external_url("sessions.index"),
+        "my_record_url": external_url("records.request_link"),
         **extra,
     }
     subject, text_body, html_body = render_email(kind, **context)

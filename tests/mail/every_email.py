@@ -13,7 +13,7 @@ from labapp.accounts.services import request_password_reset
 from labapp.db import db, unit_of_work
 from labapp.mail.deliver import deliver_pending
 from labapp.mail.kinds import Audience, EmailKind, kinds_for
-from labapp.protocol.certificates import Certificate
+from labapp.protocol.certificates import Certificate, certificate_url
 from labapp.records.services import request_record_link
 from labapp.registrations.models import Registration
 from labapp.registrations.notifications import queue_registration_email
@@ -56,7 +56,7 @@ def queue_every_email(*, now: datetime) -> None:
                                          full_name="Jordan Okafor-Whitfield")
         extra = dict(EXTRAS.get(kind, {}))
         if kind == EmailKind.CERTIFICATE:
-            extra.update(certificate=_certificate(), certificate_url=f"https://labapp.test/c/{registration.id}")
+            extra.update(certificate=_certificate(), certificate_url=certificate_url(registration))
         with unit_of_work():
             queue_registration_email(db.session.get(Registration, registration.id), kind=kind, now=now, **extra)
     reminded = make_registration(lab, now=now, email=f"reminder.{LONG_ADDRESS}")
