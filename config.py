@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from limits import parse_many
 
@@ -41,6 +42,20 @@ def parse_offsets(text: str) -> list[timedelta]:
     """Parse a comma-separated list of durations (REMINDER_OFFSETS), largest first."""
     offsets = {parse_duration(part) for part in text.split(",") if part.strip()}
     return sorted(offsets, reverse=True)
+
+
+def url_settings(base_url: str) -> dict[str, str]:
+    """SERVER_NAME, APPLICATION_ROOT and PREFERRED_URL_SCHEME from BASE_URL.
+
+    With these, url_for(..., _external=True) builds BASE_URL links in the CLI and the worker too (no
+    request there). Since Flask 3.1, SERVER_NAME no longer limits which Host a request may use, so
+    nginx and health checks that send another Host still reach every page.
+    """
+    parts = urlsplit(base_url)
+    if not parts.netloc:
+        return {}
+    return {"SERVER_NAME": parts.netloc, "APPLICATION_ROOT": parts.path or "/",
+            "PREFERRED_URL_SCHEME": parts.scheme or "http"}
 
 
 def check_settings(settings: Mapping[str, Any]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import CONFIGS, ROOT, check_settings
+from config import CONFIGS, ROOT, check_settings, url_settings
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
@@ -30,6 +30,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    app.config.update(url_settings(app.config["BASE_URL"]))
     check_settings(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

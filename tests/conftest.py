@@ -6,11 +6,13 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
+from werkzeug.test import TestResponse
 
 from labapp import create_app
 from labapp.db import db
@@ -21,6 +23,29 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 # Tables whose rows come from data migrations and survive between tests.
 PRESERVED_TABLES = {"alembic_version"}
 PRESERVED_TABLES |= {"protocol_components"}  # loaded by migration 0005; tests that edit it restore it
+
+
+class LocalhostClient(FlaskClient):
+    """A test client whose requests go to http://localhost, not to SERVER_NAME (BASE_URL's host).
+
+    Flask's client would otherwise send every request to SERVER_NAME. Staying on another host is how
+    the app runs behind nginx, and it keeps cookies where `get_cookie`/`set_cookie` look by default.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        # A builder or environ (a followed redirect, for one) already carries its host.
+        if not args or isinstance(args[0], str):
+            kwargs.setdefault("base_url", "http://localhost")
+        return super().open(*args, **kwargs)
+
+    def session_transaction(self, *args: Any, **kwargs: Any) -> Any:
+        """The session of the same host the requests use."""
+        if not args:
+            kwargs.setdefault("base_url", "http://localhost")
+        return super().session_transaction(*args, **kwargs)
+
+
+Flask.test_client_class = LocalhostClient
 
 
 def _sqlalchemy_url(url: str) -> str:

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from labapp.accounts.errors import InvalidResetLink, InvalidUser
 from labapp.accounts.models import User, UserRole, new_session_token
 from labapp.core.addresses import email_key
+from labapp.core.urls import external_url
 from labapp.db import db, unit_of_work
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import MailRequestKind
 from labapp.mail.outbox import queue_email, render_email
 from labapp.mail.requests import queue_mail_request
@@ -190,13 +192,13 @@ def send_password_reset(*, email: str, now: datetime, **_: object) -> bool:
     if user is None or not user.is_active:
         return False
     token = make_reset_token(user, now=now)
-    reset_url = f"{current_app.config['BASE_URL']}/account/reset/{token}"
+    reset_url = external_url("accounts.reset", token=token)
     subject, text_body, html_body = render_email(
-        "password_reset_to_user", user=user, reset_url=reset_url, minutes=RESET_MAX_AGE_SECONDS // 60
+        EmailKind.PASSWORD_RESET, user=user, reset_url=reset_url, minutes=RESET_MAX_AGE_SECONDS // 60
     )
     with unit_of_work():
         queue_email(to_address=user.email, to_name=user.name, subject=subject, text_body=text_body,
-                    html_body=html_body, kind="password_reset", now=now)
+                    html_body=html_body, kind=EmailKind.PASSWORD_RESET, now=now)
     return True
 
 

@@ -1,10 +1,11 @@
-"""URL converters shared by every blueprint."""
+"""URL converters shared by every blueprint, and absolute links for emails, invites and the CLI."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from flask import current_app, url_for
 from werkzeug.routing import BaseConverter
 
 # Ids are PostgreSQL `integer` columns. A larger number in a URL can name no row, and handing it to the
@@ -54,3 +55,13 @@ class IdConverter(BaseConverter):
 def init_url_converters(app: Any) -> None:
     """Register `<id:…>` on the app (before any blueprint adds its rules)."""
     app.url_map.converters["id"] = IdConverter
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link on BASE_URL to a route, for emails, invites, the CLI and the worker.
+
+    url_for with `_external=True`: outside a request it uses SERVER_NAME and APPLICATION_ROOT (set from
+    BASE_URL); inside one, SERVER_NAME too, and BASE_URL's scheme is forced so a link queued during a
+    request behind a plain-HTTP proxy is the same as one the worker builds.
+    """
+    return url_for(endpoint, _external=True, _scheme=current_app.config["PREFERRED_URL_SCHEME"], **values)

@@ -14,7 +14,7 @@ from labapp.dashboard.access import me, require_admin
 from labapp.dashboard.forms import RosterActionForm
 from labapp.dashboard.views import bp
 from labapp.mail.models import OutboxStatus
-from labapp.mail.outbox import list_outbox, retry_message
+from labapp.mail.outbox import list_outbox, requeue
 
 OUTBOX_PAGE = 100
 
@@ -38,7 +38,7 @@ def outbox_retry(outbox_id: int) -> Response:
     """Put an email back in line for the worker."""
     require_admin()
     if RosterActionForm().validate_on_submit():
-        if retry_message(message_id=outbox_id, now=utcnow()) is None:
+        if requeue(message_id=outbox_id, now=utcnow()) is None:
             abort(404)
         flash("The email will be sent again on the worker's next pass.", "success")
     return redirect(url_for("dashboard.outbox", status=request.args.get("status", "failed")))

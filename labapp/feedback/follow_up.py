@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from labapp.db import db, is_postgres, unit_of_work
 from labapp.feedback.links import feedback_url
+from labapp.mail.kinds import EmailKind
 from labapp.protocol.services import commitments_component
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.notifications import queue_registration_email
@@ -68,7 +69,7 @@ def send_due_follow_ups(*, now: datetime) -> int:
         for registration in registrations:
             # The one ask for feedback: checked-in people only, once, with their private link.
             link = feedback_url(registration_id=registration.id, token_salt=registration.token_salt)
-            queue_registration_email(registration, kind="follow_up", now=now, commitments=commitments,
+            queue_registration_email(registration, kind=EmailKind.FOLLOW_UP, now=now, commitments=commitments,
                                      feedback_url=link)
             queued += 1
     return queued

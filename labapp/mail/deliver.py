@@ -265,13 +265,18 @@ def _outcome(
     }
     if error is None:
         values.update(b_status=OutboxStatus.SENT, b_sent_at=now)
-    elif isinstance(error, PermanentFailure) or now - row.created_at >= GIVE_UP_AFTER:
+    elif isinstance(error, PermanentFailure) or now - _retrying_since(row) >= GIVE_UP_AFTER:
         values.update(b_status=OutboxStatus.FAILED, b_failed_at=now, b_last_error=str(error)[:2000])
     else:
         # The last retry lands on the 24-hour mark itself, so a message is not given up early.
-        next_attempt = min(now + retry_wait(row.attempts + 1), row.created_at + GIVE_UP_AFTER)
+        next_attempt = min(now + retry_wait(row.attempts + 1), _retrying_since(row) + GIVE_UP_AFTER)
         values.update(b_next_attempt_at=next_attempt, b_last_error=str(error)[:2000])
     batch.outcomes.append(values)
+
+
+def _retrying_since(row: Row[Any]) -> datetime:
+    """Written, or put back in line by someone since: the day of retries counts from then."""
+    return row.requeued_at or row.created_at
 
 
 def _hand_back(batch: Batch, rows: Sequence[Row[Any]]) -> None:

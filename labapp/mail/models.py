@@ -6,10 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labapp.db import db
+from labapp.mail.kinds import EmailKind
 
 
 class OutboxStatus(StrEnum):
@@ -23,7 +24,10 @@ class OutboxMessage(db.Model):
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(60))
+    # Stored as the member's value in the same VARCHAR(60) as before: no schema change, old rows load.
+    kind: Mapped[EmailKind] = mapped_column(
+        Enum(EmailKind, native_enum=False, length=60, values_callable=lambda kinds: [k.value for k in kinds])
+    )
     to_address: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str] = mapped_column(String(200), default="")
     subject: Mapped[str] = mapped_column(String(300))
@@ -42,6 +46,8 @@ class OutboxMessage(db.Model):
     status: Mapped[OutboxStatus] = mapped_column(String(20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
+    # Set when someone puts the email back in line (outbox.requeue): the day of retries counts from here.
+    requeued_at: Mapped[datetime | None]
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 
 from labapp.db import db, unit_of_work
-from labapp.mail.models import OutboxMessage, OutboxStatus
+from labapp.mail.kinds import EmailKind
+from labapp.mail.models import OutboxStatus
+from labapp.mail.outbox import with_delivery
 from labapp.messages.errors import AudienceNotYetAvailable, InvalidMessage, NobodyToMessage
 from labapp.messages.models import AttendeeMessage, AttendeeMessageRecipient, MessageAudience
 from labapp.registrations.models import Registration, RegistrationStatus
@@ -88,7 +90,7 @@ def send_attendee_message(*, lab_session_id: int, audience: MessageAudience, sub
         db.session.flush()
         for registration in people:
             outbox_row = queue_registration_email(
-                registration, kind="facilitator_message", now=now,
+                registration, kind=EmailKind.FACILITATOR_MESSAGE, now=now,
                 message_subject=subject, message_body=body, sender_name=sender_name,
             )
             db.session.flush()
@@ -113,16 +115,16 @@ def get_message(lab_session_id: int, message_id: int) -> AttendeeMessage | None:
 
 def recipients_of(message_id: int) -> list[SentTo]:
     """Who a message went to and whether it was delivered (one query)."""
-    rows = db.session.execute(
-        select(Registration.full_name, Registration.email, OutboxMessage.status, OutboxMessage.last_error)
+    rows = db.session.execute(with_delivery(
+        select(Registration.full_name, Registration.email)
         .select_from(AttendeeMessageRecipient)
         .outerjoin(Registration, Registration.id == AttendeeMessageRecipient.registration_id)
-        .outerjoin(OutboxMessage, OutboxMessage.id == AttendeeMessageRecipient.outbox_message_id)
         .where(AttendeeMessageRecipient.message_id == message_id)
-        .order_by(AttendeeMessageRecipient.id)
-    )
+        .order_by(AttendeeMessageRecipient.id),
+        AttendeeMessageRecipient.outbox_message_id,
+    ))
     result = []
-    for name, email, status, error in rows:
+    for name, email, status, _, error in rows:
         delivery = {OutboxStatus.PENDING: "queued", OutboxStatus.SENT: "sent"}.get(status, "failed" if status else "—")
         if status == OutboxStatus.FAILED and error:
             delivery = f"failed: {error[:120]}"

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, and_, cast, func, literal, or_, select, update
+from sqlalchemy import String, cast, func, literal, select, update
 
 from labapp.accounts.models import User
 from labapp.db import db, unit_of_work
 from labapp.feedback.services import delete_feedback, erase_feedback_words, export_feedback
-from labapp.mail.erasure import addressed_to, erase_bodies, erase_copies, remove_erased_copies
-from labapp.mail.models import OutboxMessage
+from labapp.mail.kinds import Audience, kinds_for
+from labapp.mail.outbox import delete_delivered, erase, erase_bodies, find, to_addresses, to_registrations
 from labapp.mail.requests import withdraw_mail_requests
 from labapp.privacy.models import AuditEvent
 from labapp.records.services import forget_record_links
@@ -22,7 +22,6 @@ from labapp.registrations.services import cancel_registration, normalise_email
 from labapp.sessions.models import LabSession
 
 ANONYMOUS_NAME = "Anonymised participant"
-RESET_EMAIL_KIND = "password_reset"  # accounts' reset email; it goes to a user, not a registration
 
 
 @dataclass
@@ -107,9 +106,9 @@ def remove_delivered_copies_of_erased() -> int:
     erasure, those of anonymised registrations, and password resets of deactivated accounts."""
     anonymised = select(Registration.id).where(Registration.anonymised_at.is_not(None))
     deactivated = select(func.lower(User.email)).where(User.is_active.is_(False))
-    return remove_erased_copies(
-        OutboxMessage.registration_id.in_(anonymised),
-        and_(OutboxMessage.kind == RESET_EMAIL_KIND, addressed_to(deactivated)),
+    return delete_delivered(
+        to_registrations(anonymised),
+        to_addresses(deactivated, kinds=kinds_for(Audience.USER)),
     )
 
 
@@ -118,7 +117,7 @@ def _erase_copies_of_people_leaving(in_scope: Any) -> None:
     registrations stays (record links and the like carry an address but no registration)."""
     leaving = select(Registration.email_key).where(in_scope, Registration.anonymised_at.is_(None))
     staying = select(Registration.email_key).where(~in_scope, Registration.anonymised_at.is_(None))
-    erase_copies(and_(addressed_to(leaving), ~addressed_to(staying)))
+    erase(to_addresses(leaving, excluding=staying))
 
 
 def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
@@ -142,7 +141,7 @@ def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
             return report
         if sensitive_sessions:
             in_scope = Registration.lab_session_id.in_(sensitive_sessions)
-            erase_bodies(OutboxMessage.registration_id.in_(select(Registration.id).where(in_scope, *not_erased)))
+            erase_bodies(to_registrations(select(Registration.id).where(in_scope, *not_erased)))
             erase_feedback_words(select(Registration.id).where(in_scope, *not_erased), now=now)
             db.session.execute(
                 update(Registration)
@@ -186,7 +185,7 @@ def erase_person(*, email: str, now: datetime, actor_user_id: int | None = None)
             delete_feedback(ids)
             _anonymise_where(Registration.id.in_(ids), now=now)
         db.session.flush()  # the Cancelled: emails are rows now, so they are marked below
-        erase_copies(addressed_to([email_key]), OutboxMessage.registration_id.in_(ids))
+        erase(to_addresses([email_key]), to_registrations(ids))
         forget_record_links(email_key)
         db.session.add(AuditEvent(occurred_at=now, actor_user_id=actor_user_id, action="person_erased",
                                   details={"registrations": len(ids)}))
@@ -203,14 +202,7 @@ def export_person(registration: Registration) -> dict[str, Any]:
             .order_by(Registration.id)
         )
     )
-    emails = list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(or_(OutboxMessage.registration_id.in_([r.id for r in registrations]),
-                       addressed_to([registration.email_key])))
-            .order_by(OutboxMessage.id)
-        )
-    )
+    emails = find(to_registrations([r.id for r in registrations]), to_addresses([registration.email_key]))
     return {
         "email": registration.email,
         "registrations": [

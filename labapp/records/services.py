@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import delete, select
 
 from labapp.core.csv_export import csv_lines
+from labapp.core.urls import external_url
 from labapp.db import db, unit_of_work
 from labapp.feedback.services import commitments_by_session
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import MailRequestKind
 from labapp.mail.outbox import queue_email, render_email
 from labapp.mail.requests import queue_mail_request
@@ -93,11 +95,11 @@ def send_record_link(*, email: str, now: datetime, **_: object) -> bool:
         token, token_hash = new_random_token()
         db.session.add(RecordLink(token_hash=token_hash, email_key=email_key, created_at=now,
                                   expires_at=now + RECORD_LINK_LIFETIME))
-        url = f"{current_app.config['BASE_URL']}/my-record/{token}"
-        subject, text_body, html_body = render_email("record_link_to_educator", record_url=url,
+        url = external_url("records.record", token=token)
+        subject, text_body, html_body = render_email(EmailKind.RECORD_LINK, record_url=url,
                                                      hours=int(RECORD_LINK_LIFETIME.total_seconds() // 3600))
         queue_email(to_address=address, subject=subject, text_body=text_body, html_body=html_body,
-                    kind="record_link", now=now)
+                    kind=EmailKind.RECORD_LINK, now=now)
     return True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from labapp.db import db, unit_of_work
+from labapp.mail.kinds import EmailKind
 from labapp.registrations.errors import NotConfirmed, NotWaitlisted, RegistrationError, RegistrationNotFound
 from labapp.registrations.models import Registration
 from labapp.registrations.notifications import queue_registration_email
@@ -62,8 +63,8 @@ def resend_confirmation(*, lab_session_id: int, registration_id: int, now: datet
         if registration.is_cancelled:
             raise RegistrationError("This registration is cancelled, so there is no confirmation to resend.")
         if registration.is_confirmed:
-            queue_registration_email(registration, kind="confirmed", now=now)
+            queue_registration_email(registration, kind=EmailKind.CONFIRMED, now=now)
         else:
-            queue_registration_email(registration, kind="waitlisted", now=now,
+            queue_registration_email(registration, kind=EmailKind.WAITLISTED, now=now,
                                      position=waitlist_position(registration))
     return registration

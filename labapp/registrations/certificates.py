@@ -8,11 +8,13 @@ from datetime import datetime
 from flask import current_app
 
 from labapp import timefmt
+from labapp.core.urls import external_url
 from labapp.db import unit_of_work
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage
 from labapp.protocol.agendas import session_agenda
 from labapp.registrations.errors import CertificateNotAvailable
-from labapp.registrations.links import manage_url
+from labapp.registrations.links import manage_token
 from labapp.registrations.models import Registration
 from labapp.registrations.notifications import queue_registration_email
 
@@ -64,7 +66,7 @@ def certificate_for(registration: Registration, *, now: datetime) -> Certificate
 
 def certificate_url(registration: Registration) -> str:
     """Absolute URL of the person's certificate page (behind their private manage link)."""
-    return f"{manage_url(registration)}/certificate"
+    return external_url("registrations.certificate", token=manage_token(registration))
 
 
 def queue_certificate_email(registration: Registration, *, now: datetime) -> OutboxMessage:
@@ -72,7 +74,7 @@ def queue_certificate_email(registration: Registration, *, now: datetime) -> Out
     certificate = certificate_for(registration, now=now)
     with unit_of_work():
         message = queue_registration_email(
-            registration, kind="certificate", now=now,
+            registration, kind=EmailKind.CERTIFICATE, now=now,
             certificate=certificate, certificate_url=certificate_url(registration),
         )
     return message

@@ -22,18 +22,10 @@ from labapp.mail.calendar import (
     uid_domain,
 )
 from labapp.mail.compose import envelope_sender
+from labapp.mail.kinds import EmailKind
 from labapp.registrations.links import manage_url
 from labapp.registrations.models import Registration
 from labapp.sessions.links import agenda_url, session_url
-
-# Which emails carry which calendar part (kinds missing here carry none).
-INVITE_METHODS = {
-    "confirmed": CalendarMethod.REQUEST,
-    "promoted": CalendarMethod.REQUEST,
-    "session_updated": CalendarMethod.REQUEST,
-    "cancelled": CalendarMethod.CANCEL,
-    "session_cancelled": CalendarMethod.CANCEL,
-}
 
 
 def registration_uid(registration: Registration) -> str:
@@ -90,13 +82,13 @@ def registration_event(registration: Registration, *, cancelled: bool = False, p
     )
 
 
-def invite_for_email(registration: Registration, *, kind: str, now: datetime) -> str | None:
+def invite_for_email(registration: Registration, *, kind: EmailKind, now: datetime) -> str | None:
     """The iCalendar text an email of `kind` carries, or None.
 
     REQUEST only to people holding a seat; CANCEL only to people who once had one (a waitlisted
     person never received an invite, so there is nothing to remove).
     """
-    method = INVITE_METHODS.get(kind)
+    method = kind.invite
     if method is None:
         return None
     if method == CalendarMethod.REQUEST and not registration.is_confirmed:

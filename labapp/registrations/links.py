@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
+from labapp.core.urls import external_url
 from labapp.registrations.models import Registration
 from labapp.tokens import derive_token
 
@@ -16,5 +15,17 @@ def manage_token(registration: Registration) -> str:
 
 
 def manage_url(registration: Registration) -> str:
-    """Absolute URL of the manage page, built from BASE_URL."""
-    return f"{current_app.config['BASE_URL']}/manage/{manage_token(registration)}"
+    """Absolute URL of the manage page, on BASE_URL."""
+    return external_url("registrations.manage", token=manage_token(registration))
+
+
+def manage_links(registration: Registration) -> dict[str, str]:
+    """The private links an email about this registration may show, by their template names."""
+    token = manage_token(registration)
+    return {
+        "manage_url": external_url("registrations.manage", token=token),
+        "cancel_url": external_url("registrations.cancel", token=token),
+        "take_seat_url": external_url("registrations.take_seat", token=token),
+        "invite_url": external_url("registrations.invite", token=token),
+        "certificate_url": external_url("registrations.certificate", token=token),
+    }

@@ -10,30 +10,16 @@ from flask import current_app
 from markupsafe import escape
 from sqlalchemy import select
 
+from labapp.core.urls import external_url
 from labapp.db import db
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage
 from labapp.mail.outbox import queue_email, render_email
 from labapp.registrations.invites import invite_for_email
-from labapp.registrations.links import manage_url
+from labapp.registrations.links import manage_links
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.sessions.links import agenda_url, session_url
 from labapp.sessions.models import LabSession
-
-# kind -> template under templates/mail/; the subject template starts with what happened.
-TEMPLATES = {
-    "confirmed": "registration_confirmed_to_educator",
-    "waitlisted": "registration_waitlisted_to_educator",
-    "promoted": "registration_promoted_to_educator",
-    "cancelled": "registration_cancelled_to_educator",
-    "manage_link": "manage_link_to_educator",
-    "seat_open": "seat_open_to_waitlisted_educator",
-    "follow_up": "follow_up_to_attendee",
-    "certificate": "certificate_to_educator",
-    "session_updated": "session_updated_to_educator",
-    "session_cancelled": "session_cancelled_to_educator",
-    "facilitator_message": "facilitator_message_to_educator",
-}
-
 
 # Stands in for a value only known once the session is locked (the place in line): the email is
 # rendered before the lock with this marker, which `PreparedEmail.fill` then replaces. Braces and
@@ -45,7 +31,7 @@ PLACE_IN_LINE = "{place-in-line}"
 class PreparedEmail:
     """An email rendered for one person and not yet in the outbox (see register)."""
 
-    kind: str
+    kind: EmailKind
     to_address: str
     to_name: str
     subject: str
@@ -72,7 +58,7 @@ class PreparedEmail:
             subject=self.subject,
             text_body=self.text_body,
             html_body=self.html_body,
-            kind=f"registration_{self.kind}",
+            kind=self.kind,
             now=now,
             calendar_ics=self.calendar_ics,
             reply_to=self.reply_to,
@@ -80,27 +66,29 @@ class PreparedEmail:
         )
 
 
-def prepare_registration_email(registration: Registration, *, kind: str, now: datetime, **extra: Any) -> PreparedEmail:
+def prepare_registration_email(
+    registration: Registration, *, kind: EmailKind, now: datetime, **extra: Any
+) -> PreparedEmail:
     """Render the email of `kind` for this person, without touching the database.
 
     Works for a registration not yet flushed (no id): register renders before it takes the
     session's row lock, so the lock is held only for the seat check and the inserts.
     Confirmations, promotions and session updates carry a calendar invite (REQUEST), cancellations
-    its removal (CANCEL), with the same UID: see registrations/invites.py INVITE_METHODS.
+    its removal (CANCEL), with the same UID: see `EmailKind.invite` in mail/kinds.py.
     """
     lab = registration.lab_session
-    base_url = current_app.config["BASE_URL"]
     context = {
         "registration": registration,
         "lab": lab,
-        "manage_url": manage_url(registration),
+        **manage_links(registration),
         "session_url": session_url(lab),
         "agenda_url": agenda_url(lab),
-        "protocol_url": f"{base_url}/protocol",
-        "base_url": base_url,
+        "protocol_url": external_url("protocol.index"),
+        "sessions_url": external_url("sessions.index"),
+        "my_record_url": external_url("records.request_link"),
         **extra,
     }
-    subject, text_body, html_body = render_email(TEMPLATES[kind], **context)
+    subject, text_body, html_body = render_email(kind, **context)
     return PreparedEmail(
         kind=kind,
         to_address=registration.email,
@@ -115,7 +103,7 @@ def prepare_registration_email(registration: Registration, *, kind: str, now: da
 
 
 def queue_registration_email(
-    registration: Registration, *, kind: str, now: datetime, **extra: Any
+    registration: Registration, *, kind: EmailKind, now: datetime, **extra: Any
 ) -> OutboxMessage:
     """Render the email of `kind` for this person and add it to the outbox (caller's transaction)."""
     prepared = prepare_registration_email(registration, kind=kind, now=now, **extra)
@@ -135,7 +123,7 @@ def _registrations_of(lab_id: int, statuses: tuple[RegistrationStatus, ...]) -> 
 def notify_session_updated(lab: LabSession, *, now: datetime) -> list[OutboxMessage]:
     """Queue `Updated: …` (with the updated invite) to every confirmed person, in the caller's transaction."""
     return [
-        queue_registration_email(registration, kind="session_updated", now=now)
+        queue_registration_email(registration, kind=EmailKind.SESSION_UPDATED, now=now)
         for registration in _registrations_of(lab.id, (RegistrationStatus.CONFIRMED,))
     ]
 
@@ -143,6 +131,6 @@ def notify_session_updated(lab: LabSession, *, now: datetime) -> list[OutboxMess
 def notify_session_cancelled(lab: LabSession, *, now: datetime, reason: str = "") -> list[OutboxMessage]:
     """Queue `Cancelled: …` (with METHOD:CANCEL) to everyone confirmed or waitlisted, in the caller's transaction."""
     return [
-        queue_registration_email(registration, kind="session_cancelled", now=now, reason=reason)
+        queue_registration_email(registration, kind=EmailKind.SESSION_CANCELLED, now=now, reason=reason)
         for registration in _registrations_of(lab.id, (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED))
     ]

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from config import parse_duration
 from labapp.db import db, unit_of_work
+from labapp.mail.kinds import EmailKind
 from labapp.registrations.errors import NotWaitlisted, RegistrationClosed, SeatAlreadyTaken
 from labapp.registrations.models import Registration, RegistrationStatus, SeatOffer
 from labapp.registrations.notifications import queue_registration_email
@@ -47,7 +48,7 @@ def offer_freed_seat(lab: LabSession, *, now: datetime) -> SeatOffer | None:
     db.session.add(offer)
     db.session.flush()
     for registration in waiting:
-        queue_registration_email(registration, kind="seat_open", now=now, offer=offer)
+        queue_registration_email(registration, kind=EmailKind.SEAT_OPEN, now=now, offer=offer)
     return offer
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from labapp.db import db
+from labapp.mail.kinds import EmailKind
 from labapp.registrations.errors import RegistrationNotFound
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.notifications import queue_registration_email
@@ -46,7 +47,7 @@ def promote(registration: Registration, *, now: datetime) -> None:
     registration.confirmed_at = now
     registration.promoted_at = now
     registration.updated_at = now
-    queue_registration_email(registration, kind="promoted", now=now)
+    queue_registration_email(registration, kind=EmailKind.PROMOTED, now=now)
 
 
 def fill_free_seats(lab: LabSession, *, now: datetime) -> list[Registration]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from labapp.core.addresses import split_address
 from labapp.db import db, unit_of_work
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import MailRequestKind
 from labapp.mail.requests import queue_mail_request
 from labapp.registrations.errors import (
@@ -182,7 +183,7 @@ def register(
             if existing_id is not None:
                 # No seat changes hands, so no lock. Its session is already in the identity map.
                 existing = db.session.get(Registration, existing_id, options=[lazyload(Registration.lab_session)])
-                queue_registration_email(existing, kind="manage_link", now=now)
+                queue_registration_email(existing, kind=EmailKind.MANAGE_LINK, now=now)
                 return RegistrationResult(existing, Outcome.ALREADY_REGISTERED, lab_session_id, email)
             forecast_version = _version(lab)
             draft = _Draft.build(lab, email=email, email_key=email_key, details=details,
@@ -255,9 +256,8 @@ class _Draft:
         )
         # Linked without events: a draft that is thrown away must not linger in lab.registrations.
         set_committed_value(registration, "lab_session", lab)
-        prepared = prepare_registration_email(
-            registration, kind="confirmed" if has_seat else "waitlisted", now=now, position=PLACE_IN_LINE
-        )
+        kind = EmailKind.CONFIRMED if has_seat else EmailKind.WAITLISTED
+        prepared = prepare_registration_email(registration, kind=kind, now=now, position=PLACE_IN_LINE)
         return cls(registration=registration, has_seat=has_seat, email=prepared)
 
 
@@ -316,7 +316,7 @@ def cancel_registration(*, registration_id: int, now: datetime, notify: bool = T
         registration.cancelled_at = now
         registration.updated_at = now
         if notify:
-            queue_registration_email(registration, kind="cancelled", now=now)
+            queue_registration_email(registration, kind=EmailKind.CANCELLED, now=now)
         db.session.flush()
         if freed_seat and now < lab.starts_at:
             if is_inside_cutoff(lab, now):
@@ -343,5 +343,5 @@ def send_manage_link(*, email: str, lab_session_id: int | None, now: datetime, *
         registration = active_registration_for(lab_session_id, email_key)
         if registration is None:
             return False
-        queue_registration_email(registration, kind="manage_link", now=now)
+        queue_registration_email(registration, kind=EmailKind.MANAGE_LINK, now=now)
     return True

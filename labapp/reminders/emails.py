@@ -9,17 +9,18 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from labapp.core.urls import external_url
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage
 from labapp.mail.outbox import queue_email, render_email
-from labapp.registrations.links import manage_url
+from labapp.registrations.links import manage_links
 from labapp.registrations.models import Registration
+from labapp.sessions.links import agenda_url
 from labapp.sessions.models import LabSession
 from labapp.timefmt import format_clock, format_day
 from labapp.tokens import derive_token
 
 STOP_PURPOSE = "stop-reminders"
-REMINDER_KIND = "reminder"
-TEMPLATE = "reminder_to_educator"
 # Under this much time left, people think in hours and minutes, not days.
 HOURS_WORDING_BELOW_MINUTES = 6 * 60
 
@@ -36,7 +37,7 @@ def is_stop_token(registration: Registration, token: str) -> bool:
 
 def stop_url(registration: Registration) -> str:
     """Absolute URL that stops reminders: a GET asks, a POST (RFC 8058 one-click) stops."""
-    return f"{current_app.config['BASE_URL']}/reminders/stop/{registration.id}/{stop_token(registration)}"
+    return external_url("reminders.stop", registration_id=registration.id, token=stop_token(registration))
 
 
 def describe_start(starts_at: datetime, *, now: datetime, zone: str) -> str:
@@ -61,26 +62,25 @@ def queue_reminder_email(
     registration: Registration, lab: LabSession, *, now: datetime, prompts: list[str]
 ) -> OutboxMessage:
     """Render the reminder for this person and add it to the outbox (caller's transaction)."""
-    base_url = current_app.config["BASE_URL"]
     unsubscribe = stop_url(registration)
     context = {
         "registration": registration,
         "lab": lab,
         "when_words": describe_start(lab.starts_at, now=now, zone=lab.timezone),
-        "manage_url": manage_url(registration),
+        **manage_links(registration),
         "stop_url": unsubscribe,
-        "agenda_url": f"{base_url}/sessions/{lab.slug}#agenda",
-        "protocol_url": f"{base_url}/protocol",
+        "agenda_url": agenda_url(lab),
+        "protocol_url": external_url("protocol.index"),
         "prompts": prompts,
     }
-    subject, text_body, html_body = render_email(TEMPLATE, **context)
+    subject, text_body, html_body = render_email(EmailKind.REMINDER, **context)
     return queue_email(
         to_address=registration.email,
         to_name=registration.full_name,
         subject=subject,
         text_body=text_body,
         html_body=html_body,
-        kind=REMINDER_KIND,
+        kind=EmailKind.REMINDER,
         now=now,
         reply_to=lab.reply_to or current_app.config.get("MAIL_REPLY_TO"),
         headers={

@@ -16,20 +16,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, delete, exists, func, or_, select, update
+from sqlalchemy import and_, case, delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
 
 from config import parse_offsets
 from labapp.db import db, is_postgres, unit_of_work
-from labapp.mail.models import OutboxMessage, OutboxStatus
+from labapp.mail.kinds import EmailKind
+from labapp.mail.models import OutboxStatus
+from labapp.mail.outbox import by_ids, reserve_ids, to_registrations, with_delivery, withdraw
 from labapp.protocol.agendas import reminder_prompts
 from labapp.registrations.models import Registration, RegistrationStatus
-from labapp.reminders.emails import REMINDER_KIND, is_stop_token, queue_reminder_email
+from labapp.reminders.emails import is_stop_token, queue_reminder_email
 from labapp.reminders.errors import ReminderLinkInvalid
 from labapp.reminders.models import ReminderDelivery, ReminderDeliveryStatus
 from labapp.sessions.models import LabSession, SessionStatus
@@ -193,7 +194,7 @@ def _decide_and_queue(claimed: list[Registration], due: dict[int, _DueSession], 
         prompts = prompts_by_session[lab.id]
         messages.append((delivery_id, queue_reminder_email(registration, lab, now=now, prompts=prompts)))
     if not is_postgres():
-        _number_outbox_rows([message for _, message in messages])
+        reserve_ids([message for _, message in messages])
     db.session.flush()
     db.session.execute(
         update(ReminderDelivery),
@@ -202,24 +203,9 @@ def _decide_and_queue(claimed: list[Registration], due: dict[int, _DueSession], 
     return len(messages)
 
 
-def _number_outbox_rows(messages: list[OutboxMessage]) -> None:
-    """Give new outbox rows their ids up front (SQLite only), so the flush is one executemany.
-
-    SQLAlchemy batches INSERT … RETURNING on SQLite only with a sentinel column, so without this
-    it would insert one row per statement. The batch holds SQLite's write lock (its first statement
-    was a write), so no other writer can take these ids in the meantime.
-    """
-    with db.session.no_autoflush:
-        first = (db.session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
-    for number, message in enumerate(messages):
-        message.id = first + number
-
-
 def _withdraw_stale_reminders(*, now: datetime, registration_id: int | None = None) -> None:
     """Fail reminder emails still waiting in the outbox that must no longer go out."""
-    no_longer_wanted = exists().where(
-        Registration.id == OutboxMessage.registration_id,
-        LabSession.id == Registration.lab_session_id,
+    no_longer_wanted = select(Registration.id).join(LabSession, LabSession.id == Registration.lab_session_id).where(
         or_(
             LabSession.starts_at <= now,
             LabSession.status != SessionStatus.PUBLISHED,
@@ -227,20 +213,9 @@ def _withdraw_stale_reminders(*, now: datetime, registration_id: int | None = No
             Registration.reminders_stopped_at.is_not(None),
         ),
     )
-    conditions = [OutboxMessage.kind == REMINDER_KIND, no_longer_wanted]
     if registration_id is not None:
-        conditions.append(OutboxMessage.registration_id == registration_id)
-    _withdraw(*conditions, now=now, reason=WITHDRAWN_ERROR)
-
-
-def _withdraw(*conditions: Any, now: datetime, reason: str) -> None:
-    """Mark the outbox emails matching `conditions` that are still waiting as failed, with the reason."""
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, *conditions)
-        .values(status=OutboxStatus.FAILED, failed_at=now, claimed_until=None, last_error=reason)
-        .execution_options(synchronize_session=False)
-    )
+        no_longer_wanted = no_longer_wanted.where(Registration.id == registration_id)
+    withdraw(to_registrations(no_longer_wanted, kinds=[EmailKind.REMINDER]), now=now, reason=WITHDRAWN_ERROR)
 
 
 RESCHEDULED_ERROR = "Not sent: the session moved, and this reminder named the old time."
@@ -257,16 +232,16 @@ def reschedule_reminders(lab: LabSession, *, now: datetime) -> int:
     time). Returns how many records were dropped.
     """
     in_session = select(Registration.id).where(Registration.lab_session_id == lab.id)
-    deliveries = list(db.session.execute(
-        select(ReminderDelivery.id, ReminderDelivery.offset_seconds, OutboxMessage.id, OutboxMessage.status)
-        .outerjoin(OutboxMessage, OutboxMessage.id == ReminderDelivery.outbox_message_id)
-        .where(ReminderDelivery.registration_id.in_(in_session))
-    ))
-    waiting = [message_id for _, _, message_id, status in deliveries if status == OutboxStatus.PENDING]
-    forget = [delivery_id for delivery_id, offset_seconds, _, status in deliveries
-              if status == OutboxStatus.PENDING or lab.starts_at - timedelta(seconds=offset_seconds) > now]
+    deliveries = list(db.session.execute(with_delivery(
+        select(ReminderDelivery.id, ReminderDelivery.offset_seconds, ReminderDelivery.outbox_message_id)
+        .where(ReminderDelivery.registration_id.in_(in_session)),
+        ReminderDelivery.outbox_message_id,
+    )))
+    waiting = [row.outbox_message_id for row in deliveries if row.status == OutboxStatus.PENDING]
+    forget = [row.id for row in deliveries
+              if row.status == OutboxStatus.PENDING or lab.starts_at - timedelta(seconds=row.offset_seconds) > now]
     if waiting:
-        _withdraw(OutboxMessage.id.in_(waiting), now=now, reason=RESCHEDULED_ERROR)
+        withdraw(by_ids(waiting), now=now, reason=RESCHEDULED_ERROR)
     if forget:
         db.session.execute(delete(ReminderDelivery).where(ReminderDelivery.id.in_(forget)))
     return len(forget)
@@ -327,12 +302,12 @@ def reminder_statuses(registration_ids: list[int]) -> dict[int, list[ReminderSta
         result[registration_id] = []
     if not registration_ids:
         return dict(result)
-    rows = db.session.execute(
-        select(ReminderDelivery, OutboxMessage.status, OutboxMessage.sent_at, OutboxMessage.last_error)
-        .outerjoin(OutboxMessage, OutboxMessage.id == ReminderDelivery.outbox_message_id)
+    rows = db.session.execute(with_delivery(
+        select(ReminderDelivery)
         .where(ReminderDelivery.registration_id.in_(registration_ids))
-        .order_by(ReminderDelivery.registration_id, ReminderDelivery.offset_seconds.desc())
-    ).all()
+        .order_by(ReminderDelivery.registration_id, ReminderDelivery.offset_seconds.desc()),
+        ReminderDelivery.outbox_message_id,
+    )).all()
     for delivery, outbox_status, sent_at, last_error in rows:
         result[delivery.registration_id].append(ReminderStatus(
             offset=delivery.offset,

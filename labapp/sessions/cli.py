@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from labapp.accounts.models import User
 from labapp.clock import utcnow
 from labapp.db import db
 from labapp.sessions.errors import InvalidSession
+from labapp.sessions.links import session_url_for
 from labapp.sessions.models import SessionFormat
 from labapp.sessions.services import (
     MAX_CAPACITY,
@@ -27,10 +27,6 @@ from labapp.sessions.services import (
 )
 
 sessions_cli = AppGroup("sessions", help="Create and list Conversation Lab sessions.")
-
-
-def public_url(slug: str) -> str:
-    return f"{current_app.config['BASE_URL']}/sessions/{slug}"
 
 
 @sessions_cli.command("add")
@@ -83,7 +79,7 @@ def add(title: str, starts_at: str, zone: str, duration: int, capacity: int, fmt
     except InvalidSession as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {lab.status} session {lab.id}: {lab.title}")
-    click.echo(public_url(lab.slug))
+    click.echo(session_url_for(lab.slug))
 
 
 @sessions_cli.command("list")
@@ -103,7 +99,7 @@ def list_(as_json: bool) -> None:
             "confirmed": lab.confirmed_count,
             "waitlisted": lab.waitlisted_count,
             "status": str(lab.status),
-            "url": public_url(lab.slug),
+            "url": session_url_for(lab.slug),
         }
         for lab in list_all_sessions()
     ]

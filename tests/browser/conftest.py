@@ -21,8 +21,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.globals import app_ctx
 from werkzeug.serving import make_server
 
+from config import url_settings
 from labapp.mail.deliver import DeliveryReport, deliver_pending
 from tests.browser.tools import CHROMIUM, CHROMIUM_ARGS, DESKTOP, NOW, PHONE, missing
 
@@ -67,7 +69,10 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
 
     server = make_server("127.0.0.1", 0, recording_wsgi_app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = url  # links in emails open on this server
+    # Links in emails open on this server: BASE_URL and the router's settings derived from it, and the
+    # URL adapter of the app context the `app` fixture pushed before this port was known.
+    app.config.update(BASE_URL=url, **url_settings(url))
+    app_ctx.url_adapter = app.create_url_adapter(None)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     live = LiveServer(app=app, url=url, errors=errors)

@@ -12,10 +12,11 @@ from email.message import EmailMessage
 from labapp.accounts.services import request_password_reset
 from labapp.db import db, unit_of_work
 from labapp.mail.deliver import deliver_pending
+from labapp.mail.kinds import Audience, EmailKind, kinds_for
 from labapp.records.services import request_record_link
-from labapp.registrations.certificates import Certificate
+from labapp.registrations.certificates import Certificate, certificate_url
 from labapp.registrations.models import Registration
-from labapp.registrations.notifications import TEMPLATES, queue_registration_email
+from labapp.registrations.notifications import queue_registration_email
 from labapp.reminders.emails import queue_reminder_email
 from labapp.sessions.models import SessionFormat
 from tests.factories import make_lab_session, make_registration, make_user
@@ -30,17 +31,17 @@ JOIN_URL = "https://meet.example.org/j/81234567890?pwd=QWxsVGhlV2F5RG93blRoZVJpd
 
 # Extra context each kind's template reads, as its service passes it.
 EXTRAS = {
-    "waitlisted": {"position": 3},
-    "cancelled": {},
-    "session_cancelled": {"reason": "Our facilitator is unwell; we will schedule it again soon."},
-    "facilitator_message": {
+    EmailKind.WAITLISTED: {"position": 3},
+    EmailKind.SESSION_CANCELLED: {"reason": "Our facilitator is unwell; we will schedule it again soon."},
+    EmailKind.FACILITATOR_MESSAGE: {
         "message_subject": "Before we meet",
         "message_body": "Please read the short case study first.\n\nSee you soon, and thank you.",
         "sender_name": "Facilitator One",
     },
-    "follow_up": {"commitments": None},
-    "certificate": {},
+    EmailKind.FOLLOW_UP: {"commitments": None},
 }
+# The registrant's kinds that registrations/notifications.py renders (the reminder has its own).
+REGISTRATION_KINDS = [kind for kind in kinds_for(Audience.REGISTRANT) if kind != EmailKind.REMINDER]
 
 
 def queue_every_email(*, now: datetime) -> None:
@@ -48,12 +49,13 @@ def queue_every_email(*, now: datetime) -> None:
     lab = make_lab_session(now=now, title=TITLE, format=SessionFormat.HYBRID, location=LOCATION,
                            join_url=JOIN_URL, starts_at=now + timedelta(days=3))
     facilitator = make_user(email="facilitator.with.a.long.name@example.org", now=now)
-    for kind in TEMPLATES:
-        registration = make_registration(lab, now=now, email=f"{kind.replace('_', '.')}.{LONG_ADDRESS}",
+    for kind in REGISTRATION_KINDS:
+        name = kind.removeprefix("registration_").replace("_", ".")
+        registration = make_registration(lab, now=now, email=f"{name}.{LONG_ADDRESS}",
                                          full_name="Jordan Okafor-Whitfield")
         extra = dict(EXTRAS.get(kind, {}))
-        if kind == "certificate":
-            extra.update(certificate=_certificate(), certificate_url=f"https://labapp.test/c/{registration.id}")
+        if kind == EmailKind.CERTIFICATE:
+            extra.update(certificate=_certificate(), certificate_url=certificate_url(registration))
         with unit_of_work():
             queue_registration_email(db.session.get(Registration, registration.id), kind=kind, now=now, **extra)
     reminded = make_registration(lab, now=now, email=f"reminder.{LONG_ADDRESS}")
@@ -71,8 +73,7 @@ def every_email(smtp: SmtpSink, *, now: datetime) -> dict[str, EmailMessage]:
     deliver_pending(now=now)
     arrived = {str(message["Message-ID"]): message for message in smtp.messages}
     latest = {row.kind: row for row in outbox()}  # oldest first, so the last of each kind wins
-    assert set(latest) >= {f"registration_{kind}" for kind in TEMPLATES} | {"reminder", "record_link",
-                                                                             "password_reset"}
+    assert set(latest) >= set(EmailKind), set(EmailKind) - set(latest)
     return {kind: arrived[row.message_id] for kind, row in latest.items()}
 
 

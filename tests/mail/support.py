@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from labapp.db import unit_of_work
 from labapp.extensions import mail
+from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxMessage
 from labapp.mail.outbox import queue_email
 
@@ -24,7 +25,7 @@ def queue_plain(count: int, *, now: datetime, **overrides) -> list[OutboxMessage
                 "subject": f"Message {n}",
                 "text_body": f"Hello {n}\n",
                 "html_body": f"<p>Hello {n}</p>\n",
-                "kind": "test",
+                "kind": EmailKind.MANAGE_LINK,
                 "now": now,
                 **overrides,
             })
