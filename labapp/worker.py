@@ -23,7 +23,7 @@ RETENTION_EVERY_SECONDS = 24 * 3600  # the retention pass runs at start and then
 reminders_cli = AppGroup("reminders", help="Reminder emails.")
 
 
-def resolve_requests(*, now) -> int:  # noqa: ANN001
+def resolve_requests(*, now) -> int:
     """Turn every waiting "email me my link" request into an email, or drop it (unknown address)."""
     from labapp.accounts.services import send_password_reset
     from labapp.records.services import send_record_link
@@ -36,7 +36,7 @@ def resolve_requests(*, now) -> int:  # noqa: ANN001
     })
 
 
-def run_pass(*, now) -> dict[str, int]:  # noqa: ANN001
+def run_pass(*, now) -> dict[str, int]:
     """One pass of everything scheduled, acting as of `now`: queue due mail, deliver, tidy up."""
     from labapp.registrations.follow_up import send_due_follow_ups
 
@@ -59,7 +59,7 @@ def cleanup_erased_copies() -> int:
     return removed
 
 
-def run_retention(*, now) -> None:  # noqa: ANN001
+def run_retention(*, now) -> None:
     """The daily retention pass (RETENTION_DAYS_*)."""
     from labapp.privacy.services import purge_expired
 
@@ -68,7 +68,7 @@ def run_retention(*, now) -> None:  # noqa: ANN001
     db.session.remove()
 
 
-def _now_option(value: str | None):  # noqa: ANN202
+def _now_option(value: str | None):
     if value is None:
         return utcnow()
     try:
@@ -106,7 +106,7 @@ def worker(interval: float) -> None:
                 resolve_requests(now=utcnow())  # links people asked for go out within seconds
                 deliver_pending(now=utcnow())
                 db.session.remove()
-        except Exception:  # noqa: BLE001 - the worker must outlive a bad pass
+        except Exception:  # the worker must outlive a bad pass
             log.exception("worker pass failed")
             db.session.remove()
         time.sleep(min(2.0, interval))

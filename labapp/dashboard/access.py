@@ -12,7 +12,7 @@ from labapp.sessions.models import LabSession
 from labapp.sessions.services import is_facilitated_by
 
 
-def require_sign_in():  # noqa: ANN201 - a before_request hook returns a response or None
+def require_sign_in():  # a before_request hook returns a response or None
     """Send anonymous visitors to the sign-in page (every dashboard URL, no exceptions)."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()

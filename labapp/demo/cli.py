@@ -45,7 +45,7 @@ DEMO_PEOPLE = [
 ]
 
 
-def _ensure_user(email: str, name: str, password: str, role: UserRole):  # noqa: ANN202
+def _ensure_user(email: str, name: str, password: str, role: UserRole):
     return find_user_by_email(email) or create_user(email=email, name=name, role=role, password=password, now=utcnow())
 
 

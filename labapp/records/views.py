@@ -52,7 +52,7 @@ def link_sent() -> str:
     return render_template("records/sent.html")
 
 
-def _entries(token: str):  # noqa: ANN202
+def _entries(token: str):
     try:
         return attended_by(email_key_for_link(token, now=utcnow()))
     except RecordLinkNotFound:

@@ -191,7 +191,7 @@ def manage(token: str) -> Response | str | tuple[str, int]:
     return _render_manage(registration, token, form, now)
 
 
-def _render_manage(registration: Registration, token: str, form: DetailsForm, now) -> str:  # noqa: ANN001
+def _render_manage(registration: Registration, token: str, form: DetailsForm, now) -> str:
     lab = registration.lab_session
     return render_template(
         "registrations/manage.html",
