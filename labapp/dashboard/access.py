@@ -21,7 +21,8 @@ def require_sign_in():  # a before_request hook returns a response or None
 
 def me() -> User:
     """The signed-in user."""
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    user: User = current_user._get_current_object()  # Flask-Login is untyped: its proxy holds our User
+    return user
 
 
 def require_admin() -> None:

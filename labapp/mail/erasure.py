@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, or_, update
+from sqlalchemy import ColumnElement, CursorResult, delete, func, or_, update
 
 from labapp.db import db
 from labapp.mail.models import OutboxMessage, OutboxStatus
@@ -53,9 +53,10 @@ def erase_bodies(condition: ColumnElement[bool]) -> None:
 
 
 def _delete_delivered(condition: ColumnElement[bool]) -> int:
-    result = db.session.execute(
+    # A DELETE yields a CursorResult; scoped_session.execute() is only annotated as returning a Result.
+    result = cast(CursorResult[Any], db.session.execute(
         delete(OutboxMessage)
         .where(condition, OutboxMessage.status != OutboxStatus.PENDING)
         .execution_options(synchronize_session=False)
-    )
+    ))
     return result.rowcount or 0

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from labapp.db import db
+from labapp.db import Model
 
 
 class OutboxStatus(StrEnum):
@@ -18,7 +18,7 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
@@ -61,7 +61,7 @@ class MailRequestKind(StrEnum):
     MANAGE_LINK = "manage_link"
 
 
-class MailRequest(db.Model):
+class MailRequest(Model):
     """"Email me my link": kept until the worker's next pass looks the address up (then deleted).
 
     The request does the same work for any address (one INSERT), so its timing says nothing about

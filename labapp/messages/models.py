@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labapp.db import db
+from labapp.db import Model
 
 
 class MessageAudience(StrEnum):
@@ -38,7 +38,7 @@ class MessageAudience(StrEnum):
         return self in (MessageAudience.ATTENDED, MessageAudience.ABSENT)
 
 
-class AttendeeMessage(db.Model):
+class AttendeeMessage(Model):
     __tablename__ = "attendee_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +60,7 @@ class AttendeeMessage(db.Model):
         return MessageAudience(self.audience).label
 
 
-class AttendeeMessageRecipient(db.Model):
+class AttendeeMessageRecipient(Model):
     __tablename__ = "attendee_message_recipients"
 
     id: Mapped[int] = mapped_column(primary_key=True)

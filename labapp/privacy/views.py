@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from labapp.clock import utcnow
 from labapp.privacy.services import erase_person, export_person
@@ -41,7 +42,7 @@ def download(token: str) -> Response:
 
 
 @bp.route("/manage/<token>/delete", methods=["GET", "POST"])
-def delete(token: str) -> Response | str:
+def delete(token: str) -> ResponseReturnValue:
     """Delete my data: a GET asks 'are you sure?'; the POST erases (seats go to the waitlist)."""
     registration = _load(token)
     form = ConfirmForm()

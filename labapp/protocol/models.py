@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labapp.db import db
+from labapp.db import Model
 
 
-class ProtocolComponent(db.Model):
+class ProtocolComponent(Model):
     """One step of the protocol: purpose, suggested minutes, questions, notes (Markdown), prompts."""
 
     __tablename__ = "protocol_components"
@@ -40,7 +40,7 @@ class ProtocolComponent(db.Model):
         return f"<ProtocolComponent {self.id} {self.slug}>"
 
 
-class SessionAgendaItem(db.Model):
+class SessionAgendaItem(Model):
     """One line of a session's agenda: which component, in which place, for how many minutes."""
 
     __tablename__ = "session_agenda_items"

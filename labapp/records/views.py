@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
@@ -31,7 +32,7 @@ class RecordRequestForm(SafeForm):
 
 @bp.route("/my-record", methods=["GET", "POST"])
 @limiter.limit(configured_limit("RATELIMIT_RECORD_PER_IP"), methods=["POST"])
-def request_link() -> Response | str | tuple[str, int]:
+def request_link() -> ResponseReturnValue:
     """Ask for a link to one's record; the answer is the same for any address."""
     form = RecordRequestForm()
     if form.validate_on_submit():

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labapp.db import db
+from labapp.db import Model
 from labapp.sessions.models import LabSession
 
 
@@ -51,7 +51,7 @@ FOCUS_POPULATIONS = {
 }
 
 
-class Registration(db.Model):
+class Registration(Model):
     __tablename__ = "registrations"
     __table_args__ = (
         # One active registration per person per session; the database has the last word
@@ -129,7 +129,7 @@ class Registration(db.Model):
         return f"<Registration {self.id} {self.status}>"
 
 
-class SeatOffer(db.Model):
+class SeatOffer(Model):
     """A seat freed close to the start: offered to everyone waiting, first to accept gets it."""
 
     __tablename__ = "seat_offers"

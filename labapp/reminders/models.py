@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from labapp.db import db
+from labapp.db import Model
 
 
 class ReminderDeliveryStatus(StrEnum):
@@ -16,7 +16,7 @@ class ReminderDeliveryStatus(StrEnum):
     SUPERSEDED = "superseded"  # due together with a later reminder, which went instead
 
 
-class ReminderDelivery(db.Model):
+class ReminderDelivery(Model):
     __tablename__ = "reminder_deliveries"
     __table_args__ = (
         # The last guard against a second copy: two workers that both decide to send

@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labapp.accounts.models import User
-from labapp.db import db
+from labapp.db import Model
 
 if TYPE_CHECKING:
     from labapp.registrations.models import Registration
@@ -35,13 +35,13 @@ class SessionStatus(StrEnum):
 
 session_facilitators = Table(
     "session_facilitators",
-    db.Model.metadata,
+    Model.metadata,
     Column("lab_session_id", ForeignKey("lab_sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class LabSession(db.Model):
+class LabSession(Model):
     __tablename__ = "lab_sessions"
     __table_args__ = (
         CheckConstraint("capacity >= 1", name="capacity_positive"),
