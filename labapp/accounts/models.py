@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from labapp.db import Model
+from labapp.db import Model, str_enum
 
 
 class UserRole(StrEnum):
@@ -30,7 +30,7 @@ class User(UserMixin, Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[UserRole] = mapped_column(String(20), default=UserRole.FACILITATOR)
+    role: Mapped[UserRole] = mapped_column(str_enum(UserRole, length=20), default=UserRole.FACILITATOR)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]

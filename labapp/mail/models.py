@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from labapp.db import Model
+from labapp.db import Model, str_enum
 
 
 class OutboxStatus(StrEnum):
@@ -39,7 +39,7 @@ class OutboxMessage(Model):
     # The person was erased while this email waited: it goes out (they are told), then the copy is deleted.
     # (Migration 0010 gives it a server default for existing rows; none here, so batched inserts need no RETURNING.)
     is_erased_after_delivery: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[OutboxStatus] = mapped_column(String(20), default=OutboxStatus.PENDING)
+    status: Mapped[OutboxStatus] = mapped_column(str_enum(OutboxStatus, length=20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
@@ -71,7 +71,7 @@ class MailRequest(Model):
     __tablename__ = "mail_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[MailRequestKind] = mapped_column(String(40))
+    kind: Mapped[MailRequestKind] = mapped_column(str_enum(MailRequestKind, length=40))
     email: Mapped[str] = mapped_column(String(254))
     # For a manage link: which session (no foreign key: a deleted session just makes it a no-op).
     lab_session_id: Mapped[int | None]

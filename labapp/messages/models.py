@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labapp.db import Model
+from labapp.db import Model, str_enum
 
 
 class MessageAudience(StrEnum):
@@ -44,7 +44,7 @@ class AttendeeMessage(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     lab_session_id: Mapped[int] = mapped_column(ForeignKey("lab_sessions.id", ondelete="CASCADE"), index=True)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    audience: Mapped[MessageAudience] = mapped_column(String(20))
+    audience: Mapped[MessageAudience] = mapped_column(str_enum(MessageAudience, length=20))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     recipient_count: Mapped[int] = mapped_column(default=0)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from labapp.db import Model
+from labapp.db import Model, str_enum
 
 
 class ReminderDeliveryStatus(StrEnum):
@@ -27,7 +27,7 @@ class ReminderDelivery(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
     offset_seconds: Mapped[int]
-    status: Mapped[ReminderDeliveryStatus] = mapped_column(String(20))
+    status: Mapped[ReminderDeliveryStatus] = mapped_column(str_enum(ReminderDeliveryStatus, length=20))
     due_at: Mapped[datetime]
     decided_at: Mapped[datetime]
     outbox_message_id: Mapped[int | None] = mapped_column(
