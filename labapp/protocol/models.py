@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labapp.db import Model
+
+
+class Prompt(TypedDict):
+    """One reflection prompt, as stored in ProtocolComponent.reflection_prompts."""
+
+    id: str  # e.g. "norms-for-listening-1": pre-work answers are keyed by it, so it never changes
+    text: str
 
 
 class ProtocolComponent(Model):
@@ -26,8 +33,7 @@ class ProtocolComponent(Model):
     minutes: Mapped[int]
     guiding_questions: Mapped[list[str]] = mapped_column(JSON, default=list)
     facilitator_notes: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on render
-    # [{"id": "norms-for-listening-1", "text": "..."}]: pre-work answers are keyed by the id.
-    reflection_prompts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    reflection_prompts: Mapped[list[Prompt]] = mapped_column(JSON, default=list)
     is_commitments: Mapped[bool] = mapped_column(default=False)
     is_retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime | None]
