@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from labapp.clock import utcnow
@@ -16,6 +16,7 @@ from labapp.feedback.services import (
     find_invitation,
     submit_feedback,
 )
+from labapp.settings import rate_limit
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -29,7 +30,7 @@ def private_page(response: Response) -> Response:
 
 
 def _feedback_limit() -> str:
-    return current_app.config["RATELIMIT_MANAGE"]
+    return rate_limit("RATELIMIT_MANAGE")
 
 
 def _invitation(registration_id: int, token: str) -> FeedbackInvitation | tuple[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from labapp.clock import utcnow
@@ -13,6 +13,7 @@ from labapp.registrations.errors import RegistrationNotFound
 from labapp.registrations.forms import ConfirmForm
 from labapp.registrations.models import Registration
 from labapp.registrations.services import find_by_manage_token
+from labapp.settings import settings
 
 bp = Blueprint("privacy", __name__)
 
@@ -28,8 +29,8 @@ def _load(token: str) -> Registration:
 def notice() -> str:
     """What is kept, who sees it, for how long."""
     return render_template("privacy/notice.html",
-                           sensitive_days=current_app.config["RETENTION_DAYS_SENSITIVE"],
-                           registration_days=current_app.config["RETENTION_DAYS_REGISTRATION"])
+                           sensitive_days=settings().retention_days_sensitive,
+                           registration_days=settings().retention_days_registration)
 
 
 @bp.get("/manage/<token>/my-data.json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
@@ -13,6 +13,7 @@ from labapp.core.attempts import TooManyAttempts, count_attempt
 from labapp.core.forms import SafeForm
 from labapp.extensions import configured_limit, limiter
 from labapp.records.services import (
+    RecordEntry,
     RecordLinkExpired,
     RecordLinkNotFound,
     attended_by,
@@ -21,6 +22,7 @@ from labapp.records.services import (
     render_record_page,
     request_record_link,
 )
+from labapp.settings import rate_limit
 
 bp = Blueprint("records", __name__)
 
@@ -38,7 +40,7 @@ def request_link() -> ResponseReturnValue:
     if form.validate_on_submit():
         email = email_key(form.email.data or "")
         try:
-            count_attempt(limit=current_app.config["RATELIMIT_RECORD_PER_ADDRESS"], keys=[f"record:{email}"])
+            count_attempt(limit=rate_limit("RATELIMIT_RECORD_PER_ADDRESS"), keys=[f"record:{email}"])
         except TooManyAttempts:
             pass  # one email per address per window; the page stays the same, so it says nothing
         else:
@@ -53,7 +55,7 @@ def link_sent() -> str:
     return render_template("records/sent.html")
 
 
-def _entries(token: str):
+def _entries(token: str) -> list[RecordEntry]:
     try:
         return attended_by(email_key_for_link(token, now=utcnow()))
     except RecordLinkNotFound:

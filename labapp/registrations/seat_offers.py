@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 
-from config import parse_duration
 from labapp.db import db, unit_of_work
 from labapp.registrations.errors import NotWaitlisted, RegistrationClosed
 from labapp.registrations.models import Registration, RegistrationStatus, SeatOffer
 from labapp.registrations.notifications import queue_registration_email
 from labapp.sessions.models import LabSession
+from labapp.settings import settings
 
 
 class SeatAlreadyTaken(RegistrationClosed):
@@ -27,7 +26,7 @@ class SeatAlreadyTaken(RegistrationClosed):
 
 def promotion_cutoff() -> timedelta:
     """PROMOTION_CUTOFF as a timedelta (default 2 h)."""
-    return parse_duration(current_app.config.get("PROMOTION_CUTOFF") or "2h")
+    return settings().promotion_cutoff
 
 
 def is_inside_cutoff(lab: LabSession, now: datetime) -> bool:

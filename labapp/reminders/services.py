@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -33,6 +32,7 @@ from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.reminders.emails import REMINDER_KIND, is_stop_token, queue_reminder_email
 from labapp.reminders.models import ReminderDelivery, ReminderDeliveryStatus
 from labapp.sessions.models import LabSession, SessionStatus
+from labapp.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def queue_due_reminders(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
 
 
 def _due_sessions(*, now: datetime) -> dict[int, _DueSession]:
-    default = parse_offsets(current_app.config["REMINDER_OFFSETS"])
+    default = list(settings().reminder_offsets)
     horizon = max(default, default=timedelta(0))
     labs = db.session.scalars(
         select(LabSession)
@@ -352,7 +352,7 @@ def _stop(registration: Registration, *, now: datetime) -> None:
 
 def reminder_offsets_for(lab: LabSession) -> list[timedelta]:
     """The reminders this session sends, largest first (the session's own, or REMINDER_OFFSETS)."""
-    return session_offsets(lab, parse_offsets(current_app.config["REMINDER_OFFSETS"]))
+    return session_offsets(lab, list(settings().reminder_offsets))
 
 
 def reminder_statuses(registration_ids: list[int]) -> dict[int, list[ReminderStatus]]:
