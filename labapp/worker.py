@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 
 import click
 from flask import Flask
@@ -23,7 +24,7 @@ RETENTION_EVERY_SECONDS = 24 * 3600  # the retention pass runs at start and then
 reminders_cli = AppGroup("reminders", help="Reminder emails.")
 
 
-def resolve_requests(*, now) -> int:
+def resolve_requests(*, now: datetime) -> int:
     """Turn every waiting "email me my link" request into an email, or drop it (unknown address)."""
     from labapp.accounts.services import send_password_reset
     from labapp.records.services import send_record_link
@@ -36,7 +37,7 @@ def resolve_requests(*, now) -> int:
     })
 
 
-def run_pass(*, now) -> dict[str, int]:
+def run_pass(*, now: datetime) -> dict[str, int]:
     """One pass of everything scheduled, acting as of `now`: queue due mail, deliver, tidy up."""
     from labapp.registrations.follow_up import send_due_follow_ups
 
@@ -59,7 +60,7 @@ def cleanup_erased_copies() -> int:
     return removed
 
 
-def run_retention(*, now) -> None:
+def run_retention(*, now: datetime) -> None:
     """The daily retention pass (RETENTION_DAYS_*)."""
     from labapp.privacy.services import purge_expired
 
@@ -68,7 +69,7 @@ def run_retention(*, now) -> None:
     db.session.remove()
 
 
-def _now_option(value: str | None):
+def _now_option(value: str | None) -> datetime:
     if value is None:
         return utcnow()
     try:

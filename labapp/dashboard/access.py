@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from labapp.accounts.models import User
@@ -12,10 +13,11 @@ from labapp.sessions.models import LabSession
 from labapp.sessions.services import is_facilitated_by
 
 
-def require_sign_in():  # a before_request hook returns a response or None
+def require_sign_in() -> ResponseReturnValue | None:
     """Send anonymous visitors to the sign-in page (every dashboard URL, no exceptions)."""
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        response: ResponseReturnValue = login_manager.unauthorized()  # Flask-Login is untyped
+        return response
     return None
 
 

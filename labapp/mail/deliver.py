@@ -66,7 +66,8 @@ class ConnectionLost(TemporaryFailure):
 
 def retry_wait(attempts: int) -> timedelta:
     """Wait after the n-th failed attempt: 1 min, 2, 4, 8 ... capped at an hour."""
-    return min(FIRST_RETRY * (2 ** min(max(attempts - 1, 0), 16)), MAX_RETRY_WAIT)
+    factor: int = 2 ** min(max(attempts - 1, 0), 16)
+    return min(FIRST_RETRY * factor, MAX_RETRY_WAIT)
 
 
 @dataclass
