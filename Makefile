@@ -30,12 +30,16 @@ run: install
 	  $(FLASK) worker --interval 5 & \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install-dev
-	$(BIN)/ruff check labapp tests benchmarks config.py wsgi.py deploy
+# Lint first, so CI (which runs `make test`) fails on a type error or a broken layer too.
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff (style, bandit rules, dead noqa), mypy on labapp (settings in pyproject.toml), and the
+# import-linter contracts in pyproject.toml.
 lint: install-dev
 	$(BIN)/ruff check labapp tests benchmarks config.py wsgi.py deploy
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: install-dev
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

@@ -71,7 +71,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         readable = False
     if not readable:
         raise RuntimeError(f"REMINDER_OFFSETS must be positive durations like '24h,1h', not {text!r}")
-    for name in sorted(_LIMIT_SETTINGS & settings.keys()):
+    for name in sorted(LIMIT_SETTINGS & settings.keys()):
         try:
             parse_many(str(settings[name]))
         except ValueError:
@@ -80,7 +80,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
 
 
 # Settings that hold rate limits ("5 per minute;20 per hour"); checked at start like REMINDER_OFFSETS.
-_LIMIT_SETTINGS = frozenset({
+LIMIT_SETTINGS = frozenset({
     "RATELIMIT_REGISTRATION", "RATELIMIT_LOGIN", "RATELIMIT_MANAGE", "RATELIMIT_RESET_PER_ADDRESS",
     "RATELIMIT_RESET_PER_IP", "RATELIMIT_RESEND_PER_ADDRESS", "RATELIMIT_RESEND_PER_IP",
     "RATELIMIT_RECORD_PER_ADDRESS", "RATELIMIT_RECORD_PER_IP", "RATELIMIT_TAKE_SEAT", "RATELIMIT_PREWORK",
@@ -92,9 +92,9 @@ class Config:
     """Settings shared by every environment."""
 
     ENV_NAME = "base"
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"  # noqa: S105 - development default
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"  # development default
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'labapp.sqlite3'}"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     BASE_URL = (os.environ.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME") or "Conversation Labs"
 

@@ -67,7 +67,7 @@ def _timed_get(client, url: str, engine) -> tuple[float, int, int]:
     """Median milliseconds over RUNS, queries of one request, response size."""
     statements: list[str] = []
 
-    def count(*args) -> None:  # noqa: ANN002
+    def count(*args) -> None:
         statements.append(args[2])
 
     client.get(url)  # warm templates and caches

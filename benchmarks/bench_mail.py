@@ -29,7 +29,7 @@ class _CountingHandler:
         self.received = 0
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         with self.lock:
             self.received += 1
         return "250 OK"

@@ -84,7 +84,7 @@ def _fill(now: datetime) -> None:
     db.session.commit()
 
 
-def _median_ms(action) -> float:  # noqa: ANN001
+def _median_ms(action) -> float:
     times = []
     for _ in range(RUNS):
         started = time.perf_counter()

@@ -77,16 +77,16 @@ def _seed(sessions: int) -> None:
 
 
 class _Counting:
-    def __init__(self, received) -> None:  # noqa: ANN001
+    def __init__(self, received) -> None:
         self.received = received
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         with self.received.get_lock():
             self.received.value += 1
         return "250 Message accepted"
 
 
-def _serve_smtp(port: int, received, stop) -> None:  # noqa: ANN001
+def _serve_smtp(port: int, received, stop) -> None:
     """A local aiosmtpd in its own process: in-process, the GIL would make every SMTP round trip wait."""
     from aiosmtpd.controller import Controller
 
@@ -132,7 +132,7 @@ def _measure(sessions: int, sink: _SmtpProcess) -> dict[str, float]:
     db.session.remove()
     statements: list[str] = []
 
-    def count(*args) -> None:  # noqa: ANN002
+    def count(*args) -> None:
         statements.append(args[2])
 
     event.listen(db.engine, "before_cursor_execute", count)

@@ -51,7 +51,7 @@ def bulk_registrations(lab_session_id: int, count: int, *, registered_at: dateti
 def counted_queries() -> Iterator[list[str]]:
     statements: list[str] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany) -> None:
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", before)

@@ -35,7 +35,7 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-def post_worker_init(worker):  # noqa: ANN001, ANN201, ARG001 - gunicorn's hook signature
+def post_worker_init(worker):  # gunicorn's hook signature
     """Move everything loaded at start-up (app, templates, mappers) out of the garbage collector's way.
 
     Each full collection would otherwise walk those long-lived objects again; frozen, collections

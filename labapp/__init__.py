@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Flask
 
-from config import CONFIGS, ROOT, check_settings, url_settings
+from config import CONFIGS, ROOT, url_settings
+from labapp import settings
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
@@ -31,7 +32,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     app.config.update(url_settings(app.config["BASE_URL"]))
-    check_settings(app.config)
+    settings.init_app(app)  # parsed once; a bad value stops start-up with a one-line reason
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from labapp import core, extensions, models  # noqa: F401 - models registers every table

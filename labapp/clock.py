@@ -15,7 +15,8 @@ def utcnow() -> datetime:
     if has_app_context():
         injected = current_app.config.get("CLOCK")
         if injected is not None:
-            return injected()
+            now: datetime = injected()
+            return now
     return datetime.now(UTC)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, Table, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -48,7 +49,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def str_enum(enum: type[StrEnum], *, length: int) -> Enum:
+    """A status-like column: stored as the enum's values in VARCHAR(length), loaded as enum members.
+
+    No native enum type and no CHECK constraint, so the schema stays the VARCHAR it always was and
+    a new member needs no migration.
+    """
+    return Enum(enum, native_enum=False, create_constraint=False, length=length,
+                values_callable=lambda members: [member.value for member in members])
+
+
 class Base(DeclarativeBase):
+    # Every model here maps one table (DeclarativeBase allows any FromClause), so Core
+    # insert()/update() accept Model.__table__.
+    __table__: ClassVar[Table]
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
@@ -56,6 +70,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models derive from Model. At run time it is db.Model (Base plus Flask-SQLAlchemy's bind and table
+# name mixins); mypy cannot take a base class from an attribute, so to it Model is Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 @contextmanager

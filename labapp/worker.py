@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 
 import click
 from flask import Flask
@@ -28,7 +29,7 @@ RETENTION_EVERY_SECONDS = 24 * 3600  # the retention pass runs at start and then
 reminders_cli = AppGroup("reminders", help="Reminder emails.")
 
 
-def resolve_requests(*, now) -> int:  # noqa: ANN001
+def resolve_requests(*, now: datetime) -> int:
     """Turn every waiting "email me my link" request into an email, or drop it (unknown address)."""
     return resolve_mail_requests(now=now, handlers={
         MailRequestKind.PASSWORD_RESET: send_password_reset,
@@ -37,7 +38,7 @@ def resolve_requests(*, now) -> int:  # noqa: ANN001
     })
 
 
-def run_pass(*, now) -> dict[str, int]:  # noqa: ANN001
+def run_pass(*, now: datetime) -> dict[str, int]:
     """One pass of everything scheduled, acting as of `now`: queue due mail, deliver, tidy up."""
     reminders = queue_due_reminders(now=now)
     follow_ups = send_due_follow_ups(now=now)
@@ -56,14 +57,14 @@ def cleanup_erased_copies() -> int:
     return removed
 
 
-def run_retention(*, now) -> None:  # noqa: ANN001
+def run_retention(*, now: datetime) -> None:
     """The daily retention pass (RETENTION_DAYS_*)."""
     for line in purge_expired(now=now).lines():
         log.info("retention: %s", line)
     db.session.remove()
 
 
-def _now_option(value: str | None):  # noqa: ANN202
+def _now_option(value: str | None) -> datetime:
     if value is None:
         return utcnow()
     try:
@@ -101,7 +102,7 @@ def worker(interval: float) -> None:
                 resolve_requests(now=utcnow())  # links people asked for go out within seconds
                 deliver_pending(now=utcnow())
                 db.session.remove()
-        except Exception:  # noqa: BLE001 - the worker must outlive a bad pass
+        except Exception:  # the worker must outlive a bad pass
             log.exception("worker pass failed")
             db.session.remove()
         time.sleep(min(2.0, interval))

@@ -25,7 +25,7 @@ def count_queries() -> Iterator[QueryCounter]:
     """Count the SQL statements the engine runs inside the block."""
     counter = QueryCounter()
 
-    def before(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany) -> None:
         counter.statements.append(statement)
 
     engine = db.engine
@@ -48,14 +48,14 @@ def outbox(kind: str | None = None) -> list[OutboxMessage]:
 PASSWORD = "correct horse battery"  # the password tests.factories.make_user gives every user
 
 
-def login(client, user, password: str = PASSWORD):  # noqa: ANN001, ANN201
+def login(client, user, password: str = PASSWORD):
     """Sign a user in through the real login form; returns the response (a redirect when it worked)."""
     response = client.post("/account/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, f"login failed for {user.email}: {response.status_code}"
     return response
 
 
-def resolve_mail_requests(now=None) -> int:  # noqa: ANN001
+def resolve_mail_requests(now=None) -> int:
     """What the worker's next pass does with "email me my link" requests: queue those emails (or drop them)."""
     from labapp.clock import utcnow
     from labapp.worker import resolve_requests

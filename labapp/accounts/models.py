@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from labapp.db import db
+from labapp.db import Model, str_enum
 
 
 class UserRole(StrEnum):
@@ -23,14 +23,14 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[UserRole] = mapped_column(String(20), default=UserRole.FACILITATOR)
+    role: Mapped[UserRole] = mapped_column(str_enum(UserRole, length=20), default=UserRole.FACILITATOR)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]

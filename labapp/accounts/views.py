@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -22,6 +22,7 @@ from labapp.core.attempts import count_attempt
 from labapp.core.forms import ConfirmForm
 from labapp.core.redirects import local_target
 from labapp.extensions import client_address, configured_limit, limiter
+from labapp.settings import rate_limit
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -43,7 +44,7 @@ def login() -> Response | str | tuple[str, int]:
         email = email_key(form.email.data or "")
         # Counted before the password is checked (and given back when it was right): guesses sent
         # at once cannot all pass; per IP and per account, on the key the account is looked up by.
-        attempt = count_attempt(limit=current_app.config["RATELIMIT_LOGIN"],
+        attempt = count_attempt(limit=rate_limit("RATELIMIT_LOGIN"),
                                 keys=[f"login-ip:{client_address()}", f"login:{email}"])
         user = authenticate(email=email, password=form.password.data or "", now=utcnow())
         if user is not None:
@@ -100,7 +101,7 @@ def reset_request() -> Response | str:
     form = ResetRequestForm()
     if form.validate_on_submit():
         email = email_key(form.email.data or "")
-        count_attempt(limit=current_app.config["RATELIMIT_RESET_PER_ADDRESS"], keys=[f"reset:{email}"])
+        count_attempt(limit=rate_limit("RATELIMIT_RESET_PER_ADDRESS"), keys=[f"reset:{email}"])
         request_password_reset(email=email, now=utcnow())
         return render_template("accounts/reset_sent.html")
     return render_template("accounts/reset_request.html", form=form)

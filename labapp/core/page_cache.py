@@ -31,7 +31,8 @@ _MAX_ENTRIES = 256
 
 
 def _cache() -> dict[str, tuple[float, str]]:
-    return current_app.extensions.setdefault("labapp_page_cache", {})
+    cache: dict[str, tuple[float, str]] = current_app.extensions.setdefault("labapp_page_cache", {})
+    return cache
 
 
 def _visitor_is_anonymous_and_quiet() -> bool:

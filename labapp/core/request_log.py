@@ -69,9 +69,9 @@ def configure_logging(app: Flask) -> None:
             logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
         root.addHandler(handler)
-    for handler in root.handlers:
-        if not any(isinstance(f, RequestIdFilter) for f in handler.filters):
-            handler.addFilter(RequestIdFilter())
+    for each in root.handlers:
+        if not any(isinstance(f, RequestIdFilter) for f in each.filters):
+            each.addFilter(RequestIdFilter())
     root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from labapp.accounts.models import User
@@ -11,16 +12,18 @@ from labapp.sessions.access import session_for
 from labapp.sessions.models import LabSession
 
 
-def require_sign_in():  # noqa: ANN201 - a before_request hook returns a response or None
+def require_sign_in() -> ResponseReturnValue | None:
     """Send anonymous visitors to the sign-in page (every dashboard URL, no exceptions)."""
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        response: ResponseReturnValue = login_manager.unauthorized()  # Flask-Login is untyped
+        return response
     return None
 
 
 def me() -> User:
     """The signed-in user."""
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    user: User = current_user._get_current_object()  # Flask-Login is untyped: its proxy holds our User
+    return user
 
 
 def require_admin() -> None:

@@ -19,7 +19,7 @@ from labapp.sessions.services import sessions_visible_to
 
 
 def _csv_download(chunks: Iterable[str], filename: str) -> Response:
-    return Response(stream_with_context(chunks), mimetype="text/csv", headers={
+    return Response(stream_with_context(iter(chunks)), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",
     })

@@ -40,8 +40,8 @@ def message_new(lab_id: int) -> Response | str | tuple[str, int]:
             except (InvalidMessage, NobodyToMessage) as error:
                 form.form_errors.append(str(error))
             else:
-                people = "person" if message.recipient_count == 1 else "people"
-                flash(f"Message queued for {message.recipient_count} {people}.", "success")
+                noun = "person" if message.recipient_count == 1 else "people"
+                flash(f"Message queued for {message.recipient_count} {noun}.", "success")
                 return redirect(url_for("dashboard.message_detail", lab_id=lab.id, message_id=message.id))
         else:
             try:

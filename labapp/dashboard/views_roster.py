@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -41,7 +42,7 @@ def reminder_statuses_for(registration_ids: list[int], zone: str) -> dict[int, s
     return texts
 
 
-def _roster_args() -> dict[str, str]:
+def _roster_args() -> dict[str, Any]:  # Any: url_for() takes them as **values
     """The roster's current tab/search/sort/page, kept across actions so the facilitator stays in place."""
     return {key: value for key in ("tab", "q", "sort", "page") if (value := request.values.get(key, ""))}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -150,7 +151,7 @@ def session_edit(lab_id: int) -> Response | str | tuple[str, int]:
     return render_template("dashboard/session_form.html", form=form, lab=lab), status
 
 
-def _state_change(lab_id: int, action, done: str) -> Response:  # noqa: ANN001
+def _state_change(lab_id: int, action: Callable[..., object], done: str) -> Response:
     lab = load_session(lab_id)
     if RosterActionForm().validate_on_submit():
         try:

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from labapp.accounts.models import UserRole
+from labapp.accounts.models import User, UserRole
 from labapp.accounts.services import create_user, find_user_by_email
 from labapp.clock import utcnow
 from labapp.db import db
@@ -52,7 +52,7 @@ DEMO_DESCRIPTION = (
 )
 
 
-def _ensure_user(email: str, name: str, password: str, role: UserRole):  # noqa: ANN202
+def _ensure_user(email: str, name: str, password: str, role: UserRole) -> User:
     return find_user_by_email(email) or create_user(email=email, name=name, role=role, password=password, now=utcnow())
 
 

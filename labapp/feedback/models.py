@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labapp.db import db
+from labapp.db import Model
 from labapp.registrations.models import FOCUS_POPULATIONS, Registration
 
 
-class FeedbackResponse(db.Model):
+class FeedbackResponse(Model):
     __tablename__ = "feedback_responses"
     __table_args__ = (
         CheckConstraint("usefulness BETWEEN 1 AND 5", name="usefulness_1_to_5"),

@@ -145,7 +145,7 @@ class SessionFeedback:
         return [r for r in self.responses if r.suggestion]
 
 
-def _attended(lab_session_ids: Any) -> Select[Any]:
+def _attended(lab_session_ids: Any) -> Select[int, int]:
     return select(Registration.lab_session_id, func.count()).where(
         Registration.lab_session_id.in_(lab_session_ids), Registration.status == RegistrationStatus.CONFIRMED,
         Registration.checked_in_at.is_not(None)).group_by(Registration.lab_session_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from labapp.clock import utcnow
 from labapp.extensions import configured_limit, limiter
@@ -32,7 +33,7 @@ def _invitation(registration_id: int, token: str) -> FeedbackInvitation | tuple[
 
 @bp.route("/<id:registration_id>/<token>", methods=["GET", "POST"])
 @limiter.limit(configured_limit("RATELIMIT_MANAGE"), methods=["POST"])
-def respond(registration_id: int, token: str) -> Response | str | tuple[str, int]:
+def respond(registration_id: int, token: str) -> ResponseReturnValue:
     """Show the form (with earlier answers) and save it; editable until 14 days after the end."""
     invitation = _invitation(registration_id, token)
     if isinstance(invitation, tuple):

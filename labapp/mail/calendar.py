@@ -102,7 +102,7 @@ def build_calendar(
         calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(_event_component(event, now=now))
-    text = calendar.to_ical().decode()
+    text: str = calendar.to_ical().decode()  # icalendar's to_ical() is untyped
     if not events:
         return text
     zones = "".join(_vtimezone(tzid, *_local_years(events, tzid)) for tzid in sorted(calendar.get_missing_tzids()))
@@ -197,7 +197,8 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> str:
         if onset.name:
             observance.add("tzname", onset.name)
         timezone.add_component(observance)
-    return timezone.to_ical().decode()
+    ical: str = timezone.to_ical().decode()
+    return ical
 
 
 def calendar_method(ics: str) -> CalendarMethod:

@@ -149,7 +149,8 @@ def _text_part(body: str, subtype: str) -> MIMEText:
     charset = Charset("utf-8")
     # Quoted-printable keeps the .eml files readable and passes any relay (no 8BITMIME needed).
     charset.body_encoding = QP
-    return MIMEText(body, subtype, charset)
+    # typeshed says str; the email package takes a Charset too, which is how QP is chosen.
+    return MIMEText(body, subtype, charset)  # type: ignore[arg-type]
 
 
 def build_email(row: OutgoingEmail, *, sender: str, now: datetime, message_id: str) -> bytes:
@@ -178,7 +179,8 @@ def build_email(row: OutgoingEmail, *, sender: str, now: datetime, message_id: s
 
     message["From"] = formataddr(parse_mailbox(sender), charset="utf-8")
     message["To"] = mailbox(row.to_address, row.to_name or "")
-    message["Subject"] = _header_text(row.subject)
+    # typeshed types header values as str; Message also takes Header objects and folds them itself.
+    message["Subject"] = _header_text(row.subject)  # type: ignore[assignment]
     message["Date"] = format_datetime(now)
     message["Message-ID"] = one_line(message_id)
     # RFC 3834: every email here is sent by the system, so vacation responders stay quiet.
@@ -188,5 +190,5 @@ def build_email(row: OutgoingEmail, *, sender: str, now: datetime, message_id: s
     for name, value in (row.headers or {}).items():
         name = str(name)
         if name and set(name) <= _HEADER_NAME_CHARS and name.lower() not in RESERVED_HEADERS:
-            message[name] = _extra_header(name, str(value))
+            message[name] = _extra_header(name, str(value))  # type: ignore[assignment]  # as Subject above
     return message.as_bytes(policy=WIRE)

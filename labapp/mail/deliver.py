@@ -66,7 +66,8 @@ class ConnectionLost(TemporaryFailure):
 
 def retry_wait(attempts: int) -> timedelta:
     """Wait after the n-th failed attempt: 1 min, 2, 4, 8 ... capped at an hour."""
-    return min(FIRST_RETRY * (2 ** min(max(attempts - 1, 0), 16)), MAX_RETRY_WAIT)
+    factor: int = 2 ** min(max(attempts - 1, 0), 16)
+    return min(FIRST_RETRY * factor, MAX_RETRY_WAIT)
 
 
 @dataclass
@@ -276,7 +277,8 @@ def _outcome(
 
 def _retrying_since(row: Row[Any]) -> datetime:
     """Written, or put back in line by someone since: the day of retries counts from then."""
-    return row.requeued_at or row.created_at
+    since: datetime = row.requeued_at or row.created_at
+    return since
 
 
 def _hand_back(batch: Batch, rows: Sequence[Row[Any]]) -> None:

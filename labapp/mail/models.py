@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from labapp.db import db
+from labapp.db import Model, str_enum
 from labapp.mail.kinds import EmailKind
 
 
@@ -19,7 +19,7 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
@@ -43,7 +43,7 @@ class OutboxMessage(db.Model):
     # The person was erased while this email waited: it goes out (they are told), then the copy is deleted.
     # (Migration 0010 gives it a server default for existing rows; none here, so batched inserts need no RETURNING.)
     is_erased_after_delivery: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[OutboxStatus] = mapped_column(String(20), default=OutboxStatus.PENDING)
+    status: Mapped[OutboxStatus] = mapped_column(str_enum(OutboxStatus, length=20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     # Set when someone puts the email back in line (outbox.requeue): the day of retries counts from here.
@@ -67,7 +67,7 @@ class MailRequestKind(StrEnum):
     MANAGE_LINK = "manage_link"
 
 
-class MailRequest(db.Model):
+class MailRequest(Model):
     """"Email me my link": kept until the worker's next pass looks the address up (then deleted).
 
     The request does the same work for any address (one INSERT), so its timing says nothing about
@@ -77,7 +77,7 @@ class MailRequest(db.Model):
     __tablename__ = "mail_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[MailRequestKind] = mapped_column(String(40))
+    kind: Mapped[MailRequestKind] = mapped_column(str_enum(MailRequestKind, length=40))
     email: Mapped[str] = mapped_column(String(254))
     # For a manage link: which session (no foreign key: a deleted session just makes it a no-op).
     lab_session_id: Mapped[int | None]

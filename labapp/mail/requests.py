@@ -57,7 +57,7 @@ def _resolve_one(request_id: int, *, handlers: Mapping[MailRequestKind, MailRequ
                                                           lab_session_id=request.lab_session_id, now=now)
             db.session.delete(request)
         return int(bool(sent))
-    except Exception:  # noqa: BLE001 - one bad request must not stop the others
+    except Exception:  # one bad request must not stop the others
         log.exception("mail request %s failed; dropped", request_id)
         with unit_of_work():
             db.session.execute(delete(MailRequest).where(MailRequest.id == request_id))

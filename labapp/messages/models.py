@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labapp.db import db
+from labapp.db import Model, str_enum
 
 
 class MessageAudience(StrEnum):
@@ -38,13 +38,13 @@ class MessageAudience(StrEnum):
         return self in (MessageAudience.ATTENDED, MessageAudience.ABSENT)
 
 
-class AttendeeMessage(db.Model):
+class AttendeeMessage(Model):
     __tablename__ = "attendee_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lab_session_id: Mapped[int] = mapped_column(ForeignKey("lab_sessions.id", ondelete="CASCADE"), index=True)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    audience: Mapped[MessageAudience] = mapped_column(String(20))
+    audience: Mapped[MessageAudience] = mapped_column(str_enum(MessageAudience, length=20))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     recipient_count: Mapped[int] = mapped_column(default=0)
@@ -60,7 +60,7 @@ class AttendeeMessage(db.Model):
         return MessageAudience(self.audience).label
 
 
-class AttendeeMessageRecipient(db.Model):
+class AttendeeMessageRecipient(Model):
     __tablename__ = "attendee_message_recipients"
 
     id: Mapped[int] = mapped_column(primary_key=True)

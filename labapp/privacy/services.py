@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import String, cast, func, literal, select, update
 
 from labapp.accounts.models import User
@@ -20,6 +19,7 @@ from labapp.records.services import forget_record_links
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.services import cancel_registration, normalise_email
 from labapp.sessions.models import LabSession
+from labapp.settings import settings
 
 ANONYMOUS_NAME = "Anonymised participant"
 
@@ -127,8 +127,8 @@ def purge_expired(*, now: datetime, dry_run: bool = False) -> PurgeReport:
     processes at once: a second process's UPDATE simply matches nothing.
     A constant number of queries, whatever the number of registrations.
     """
-    sensitive_days = int(current_app.config["RETENTION_DAYS_SENSITIVE"])
-    anonymise_days = int(current_app.config["RETENTION_DAYS_REGISTRATION"])
+    sensitive_days = settings().retention_days_sensitive
+    anonymise_days = settings().retention_days_registration
     report = PurgeReport(dry_run=dry_run)
     with unit_of_work():
         sensitive_sessions = _sessions_ended_before(now - timedelta(days=sensitive_days))
@@ -233,8 +233,8 @@ def export_person(registration: Registration) -> dict[str, Any]:
             for m in emails
         ],
         "retention": {
-            "sensitive_answers_erased_days_after_session": current_app.config["RETENTION_DAYS_SENSITIVE"],
-            "registration_anonymised_days_after_session": current_app.config["RETENTION_DAYS_REGISTRATION"],
+            "sensitive_answers_erased_days_after_session": settings().retention_days_sensitive,
+            "registration_anonymised_days_after_session": settings().retention_days_registration,
         },
     }
 

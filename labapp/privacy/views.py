@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from labapp.clock import utcnow
 from labapp.core.forms import ConfirmForm
 from labapp.privacy.services import erase_person, export_person
 from labapp.registrations.views import registration_or_404
+from labapp.settings import settings
 
 bp = Blueprint("privacy", __name__)
 
@@ -18,8 +20,8 @@ bp = Blueprint("privacy", __name__)
 def notice() -> str:
     """What is kept, who sees it, for how long."""
     return render_template("privacy/notice.html",
-                           sensitive_days=current_app.config["RETENTION_DAYS_SENSITIVE"],
-                           registration_days=current_app.config["RETENTION_DAYS_REGISTRATION"])
+                           sensitive_days=settings().retention_days_sensitive,
+                           registration_days=settings().retention_days_registration)
 
 
 @bp.get("/manage/<token>/my-data.json")
@@ -32,7 +34,7 @@ def download(token: str) -> Response:
 
 
 @bp.route("/manage/<token>/delete", methods=["GET", "POST"])
-def delete(token: str) -> Response | str:
+def delete(token: str) -> ResponseReturnValue:
     """Delete my data: a GET asks 'are you sure?'; the POST erases (seats go to the waitlist)."""
     registration = registration_or_404(token)
     form = ConfirmForm()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -12,7 +11,7 @@ from labapp import timefmt
 from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
 from labapp.protocol.errors import InvalidAgenda
-from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
+from labapp.protocol.models import Prompt, ProtocolComponent, SessionAgendaItem
 from labapp.protocol.services import list_components, pick_prompts
 from labapp.sessions.models import LabSession
 from labapp.sessions.services import lock_lab_session
@@ -152,7 +151,7 @@ def set_session_agenda(*, lab_session_id: int, items: list[AgendaItemInput], now
     return agenda
 
 
-def session_prompts(lab_session_id: int, *, limit: int = 3) -> list[dict[str, Any]]:
+def session_prompts(lab_session_id: int, *, limit: int = 3) -> list[Prompt]:
     """Reflection prompts ({id, text}) from the components on this session's agenda, spread across them."""
     saved = _saved_items(lab_session_id)
     components: list[ProtocolComponent] = []

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labapp.db import db
+from labapp.db import Model
 
 
-class ProtocolComponent(db.Model):
+class Prompt(TypedDict):
+    """One reflection prompt, as stored in ProtocolComponent.reflection_prompts."""
+
+    id: str  # e.g. "norms-for-listening-1": pre-work answers are keyed by it, so it never changes
+    text: str
+
+
+class ProtocolComponent(Model):
     """One step of the protocol: purpose, suggested minutes, questions, notes (Markdown), prompts."""
 
     __tablename__ = "protocol_components"
@@ -26,8 +33,7 @@ class ProtocolComponent(db.Model):
     minutes: Mapped[int]
     guiding_questions: Mapped[list[str]] = mapped_column(JSON, default=list)
     facilitator_notes: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on render
-    # [{"id": "norms-for-listening-1", "text": "..."}]: pre-work answers are keyed by the id.
-    reflection_prompts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    reflection_prompts: Mapped[list[Prompt]] = mapped_column(JSON, default=list)
     is_commitments: Mapped[bool] = mapped_column(default=False)
     is_retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime | None]
@@ -40,7 +46,7 @@ class ProtocolComponent(db.Model):
         return f"<ProtocolComponent {self.id} {self.slug}>"
 
 
-class SessionAgendaItem(db.Model):
+class SessionAgendaItem(Model):
     """One line of a session's agenda: which component, in which place, for how many minutes."""
 
     __tablename__ = "session_agenda_items"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -13,7 +12,7 @@ from labapp.core.text import slugify
 from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
 from labapp.protocol.errors import ComponentNotFound, InvalidComponent
-from labapp.protocol.models import ProtocolComponent
+from labapp.protocol.models import Prompt, ProtocolComponent
 
 MAX_COMPONENT_MINUTES = 240
 MAX_LIST_ITEMS = 12
@@ -50,13 +49,13 @@ def get_component(component_id: int) -> ProtocolComponent:
     return component
 
 
-def pick_prompts(prompt_lists: Iterable[Sequence[dict[str, Any]]], limit: int) -> list[dict[str, Any]]:
+def pick_prompts(prompt_lists: Iterable[Sequence[Prompt]], limit: int) -> list[Prompt]:
     """Round-robin over components: every component's first prompt, then their second ones, ...
 
     Spreading the picks keeps pre-work from asking three questions about one step.
     """
     lists = [list(prompts) for prompts in prompt_lists]
-    picked: list[dict[str, Any]] = []
+    picked: list[Prompt] = []
     depth = 0
     while len(picked) < limit and any(depth < len(prompts) for prompts in lists):
         picked.extend(prompts[depth] for prompts in lists if depth < len(prompts))
@@ -101,7 +100,7 @@ def _clean(fields: ComponentFields) -> ComponentFields:
     )
 
 
-def assign_prompt_ids(slug: str, old: Sequence[dict[str, Any]], texts: Sequence[str]) -> list[dict[str, Any]]:
+def assign_prompt_ids(slug: str, old: Sequence[Prompt], texts: Sequence[str]) -> list[Prompt]:
     """Give edited prompts ids, keeping the old id when a prompt was only moved or reworded.
 
     An unchanged text keeps its id wherever it moved; a reworded line keeps the id of the
@@ -112,7 +111,7 @@ def assign_prompt_ids(slug: str, old: Sequence[dict[str, Any]], texts: Sequence[
     used = {by_text[text] for text in texts if text in by_text}
     numbers = [int(p["id"].rsplit("-", 1)[1]) for p in old if p["id"].rsplit("-", 1)[-1].isdigit()]
     next_number = max(numbers, default=0) + 1
-    result = []
+    result: list[Prompt] = []
     for index, text in enumerate(texts):
         prompt_id = by_text.get(text)
         if prompt_id is None and index < len(old) and old[index]["id"] not in used:

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from labapp.db import db
+from labapp.db import Model
 
 
-class RecordLink(db.Model):
+class RecordLink(Model):
     __tablename__ = "record_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)

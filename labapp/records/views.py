@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
@@ -13,12 +14,14 @@ from labapp.core.forms import SafeForm
 from labapp.extensions import configured_limit, limiter
 from labapp.records.errors import RecordLinkExpired, RecordLinkNotFound
 from labapp.records.services import (
+    RecordEntry,
     attended_by,
     email_key_for_link,
     record_csv_rows,
     render_record_page,
     request_record_link,
 )
+from labapp.settings import rate_limit
 
 bp = Blueprint("records", __name__)
 
@@ -30,13 +33,13 @@ class RecordRequestForm(SafeForm):
 
 @bp.route("/my-record", methods=["GET", "POST"])
 @limiter.limit(configured_limit("RATELIMIT_RECORD_PER_IP"), methods=["POST"])
-def request_link() -> Response | str | tuple[str, int]:
+def request_link() -> ResponseReturnValue:
     """Ask for a link to one's record; the answer is the same for any address."""
     form = RecordRequestForm()
     if form.validate_on_submit():
         email = email_key(form.email.data or "")
         try:
-            count_attempt(limit=current_app.config["RATELIMIT_RECORD_PER_ADDRESS"], keys=[f"record:{email}"])
+            count_attempt(limit=rate_limit("RATELIMIT_RECORD_PER_ADDRESS"), keys=[f"record:{email}"])
         except TooManyAttempts:
             pass  # one email per address per window; the page stays the same, so it says nothing
         else:
@@ -51,7 +54,7 @@ def link_sent() -> str:
     return render_template("records/sent.html")
 
 
-def _entries(token: str):  # noqa: ANN202
+def _entries(token: str) -> list[RecordEntry]:
     try:
         return attended_by(email_key_for_link(token, now=utcnow()))
     except RecordLinkNotFound:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labapp.db import db
+from labapp.db import Model, str_enum
 from labapp.sessions.models import LabSession
 
 
@@ -51,7 +51,7 @@ FOCUS_POPULATIONS = {
 }
 
 
-class Registration(db.Model):
+class Registration(Model):
     __tablename__ = "registrations"
     __table_args__ = (
         # One active registration per person per session; the database has the last word
@@ -73,13 +73,13 @@ class Registration(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     email_key: Mapped[str] = mapped_column(String(254), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[EducatorRole] = mapped_column(String(40))
+    role: Mapped[EducatorRole] = mapped_column(str_enum(EducatorRole, length=40))
     organisation: Mapped[str] = mapped_column(String(200), default="")
     focus_populations: Mapped[list[str]] = mapped_column(JSON, default=list)
     accommodations: Mapped[str] = mapped_column(Text, default="")
     hopes: Mapped[str] = mapped_column(Text, default="")
     prework_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[RegistrationStatus] = mapped_column(String(20))
+    status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus, length=20))
     # Random per-registration salt; the manage token is HMAC(SECRET_KEY, salt) and only its hash is kept.
     token_salt: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -129,7 +129,7 @@ class Registration(db.Model):
         return f"<Registration {self.id} {self.status}>"
 
 
-class SeatOffer(db.Model):
+class SeatOffer(Model):
     """A seat freed close to the start: offered to everyone waiting, first to accept gets it."""
 
     __tablename__ = "seat_offers"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
 from labapp.db import db, unit_of_work
 from labapp.protocol.agendas import session_prompts
-from labapp.protocol.models import ProtocolComponent
+from labapp.protocol.models import Prompt, ProtocolComponent
 from labapp.registrations.certificates import certificate_available
 from labapp.registrations.errors import InvalidPrework, PreworkClosed, RegistrationNotFound
 from labapp.registrations.models import Registration, RegistrationStatus
@@ -32,13 +31,13 @@ class QuestionAnswers:
 class ManagePanel:
     """What the manage page's protocol part shows: pre-work and, after the session, the certificate."""
 
-    prompts: list[dict[str, Any]]
+    prompts: list[Prompt]
     answers: dict[str, str]
     can_edit: bool
     has_certificate: bool
 
 
-def prework_prompts(lab_session_id: int, *, limit: int = PREWORK_PROMPTS) -> list[dict[str, Any]]:
+def prework_prompts(lab_session_id: int, *, limit: int = PREWORK_PROMPTS) -> list[Prompt]:
     """The two or three prompts ({id, text}) this session's registrants are asked before it starts."""
     return session_prompts(lab_session_id, limit=limit)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import session
 
@@ -85,7 +86,7 @@ def shows_what_was_typed(receipt: Receipt, registration: Registration) -> bool:
     return registration.updated_at <= receipt.issued_at
 
 
-def _stored() -> dict:
+def _stored() -> dict[str, Any]:
     stored = session.get(_SESSION_KEY)
     return stored if isinstance(stored, dict) else {}
 

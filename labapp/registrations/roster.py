@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from labapp.db import db
-from labapp.registrations.models import FOCUS_POPULATIONS, ROLE_LABELS, EducatorRole, Registration, RegistrationStatus
+from labapp.registrations.models import FOCUS_POPULATIONS, ROLE_LABELS, Registration, RegistrationStatus
 from labapp.sessions.models import LabSession
 
 PAGE_SIZE = 50
@@ -101,7 +101,7 @@ def room_summary(lab_session_id: int) -> RoomSummary:
     ).all()
     roles = Counter(role for role, _, _ in rows)
     focus = Counter(key for _, keys, _ in rows for key in (keys or []))
-    by_role = [(label, roles[role.value]) for role, label in ROLE_LABELS.items() if roles[role.value]]
+    by_role = [(label, roles[role]) for role, label in ROLE_LABELS.items() if roles[role]]
     by_focus = [(label, focus[key]) for key, label in FOCUS_POPULATIONS.items() if focus[key]]
     return RoomSummary(
         people=len(rows), by_role=by_role, by_focus=by_focus,
@@ -179,13 +179,8 @@ def export_rows(session_ids: Sequence[int] | None, *, batch: int = 1000) -> Iter
     result = db.session.execute(export_query(session_ids).execution_options(yield_per=batch))
     for row in result:
         record = dict(zip(names, row, strict=True))
-        record["role"] = ROLE_LABELS.get(_role(record["role"]), record["role"])
+        record["role"] = ROLE_LABELS[record["role"]]  # loaded as an EducatorRole
         record["focus_populations"] = "; ".join(FOCUS_POPULATIONS.get(k, k) for k in record["focus_populations"] or [])
         yield record
 
 
-def _role(value: str) -> EducatorRole | str:
-    try:
-        return EducatorRole(value)
-    except ValueError:
-        return value

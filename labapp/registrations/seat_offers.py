@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 
-from config import parse_duration
 from labapp.db import db, unit_of_work
 from labapp.mail.kinds import EmailKind
 from labapp.registrations.errors import NotWaitlisted, RegistrationClosed, SeatAlreadyTaken
@@ -21,11 +19,12 @@ from labapp.registrations.models import Registration, RegistrationStatus, SeatOf
 from labapp.registrations.notifications import queue_registration_email
 from labapp.registrations.seats import lock_registration, promote, refresh_seat_counts
 from labapp.sessions.models import LabSession
+from labapp.settings import settings
 
 
 def promotion_cutoff() -> timedelta:
     """PROMOTION_CUTOFF as a timedelta (default 2 h)."""
-    return parse_duration(current_app.config.get("PROMOTION_CUTOFF") or "2h")
+    return settings().promotion_cutoff
 
 
 def is_inside_cutoff(lab: LabSession, now: datetime) -> bool:

@@ -182,7 +182,7 @@ def register(
                 raise RegistrationClosed(closed_reason(lab, now))
             if existing_id is not None:
                 # No seat changes hands, so no lock. Its session is already in the identity map.
-                existing = db.session.get(Registration, existing_id, options=[lazyload(Registration.lab_session)])
+                existing = db.session.get_one(Registration, existing_id, options=[lazyload(Registration.lab_session)])
                 queue_registration_email(existing, kind=EmailKind.MANAGE_LINK, now=now)
                 return RegistrationResult(existing, Outcome.ALREADY_REGISTERED, lab_session_id, email)
             forecast_version = _version(lab)
@@ -207,10 +207,10 @@ def register(
             registration_id = registration.id
     except IntegrityError:
         # The same person registering twice at once: the unique index kept one row.
-        existing = active_registration_for(lab_session_id, email_key)
-        if existing is None:
+        first = None if lab_session_id is None else active_registration_for(lab_session_id, email_key)
+        if first is None:
             raise
-        return RegistrationResult(existing, Outcome.ALREADY_REGISTERED, lab_session_id, email)
+        return RegistrationResult(first, Outcome.ALREADY_REGISTERED, first.lab_session_id, email)
     # No token in the result: the manage link goes only by email (see receipts.py).
     outcome = Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED
     return RegistrationResult(registration, outcome, lab_session_id, email, registration_id)
@@ -336,7 +336,7 @@ def send_manage_link(*, email: str, lab_session_id: int | None, now: datetime, *
     if lab_session_id is None:
         return False
     try:
-        _, email_key = normalise_email(email)
+        email_key = normalise_email(email)[1]
     except InvalidEmail:
         return False
     with unit_of_work():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
@@ -52,6 +52,7 @@ from labapp.registrations.session_pages import public_session_or_404, render_ses
 from labapp.sessions.errors import SessionNotFound
 from labapp.sessions.models import LabSession
 from labapp.sessions.reminder_offsets import describe_offset, reminder_offsets_for
+from labapp.settings import rate_limit
 
 bp = Blueprint("registrations", __name__)
 
@@ -157,7 +158,7 @@ def resend_link(slug: str) -> Response | tuple[str, int]:
     form = ResendLinkForm()
     if form.validate_on_submit():
         # Per address, so one inbox is not flooded: every spelling of it counts on one key.
-        count_attempt(limit=current_app.config["RATELIMIT_RESEND_PER_ADDRESS"],
+        count_attempt(limit=rate_limit("RATELIMIT_RESEND_PER_ADDRESS"),
                       keys=[f"resend:{email_key(form.email.data or '')}"])
         resend_manage_link(lab_session_id=lab.id, email=form.email.data or "", now=utcnow())
         return redirect(url_for("registrations.check_email", slug=lab.slug))
@@ -193,7 +194,7 @@ def manage(token: str) -> Response | str | tuple[str, int]:
     return _render_manage(registration, token, form, now)
 
 
-def _render_manage(registration: Registration, token: str, form: DetailsForm, now) -> str:  # noqa: ANN001
+def _render_manage(registration: Registration, token: str, form: DetailsForm, now: datetime) -> str:
     lab = registration.lab_session
     return render_template(
         "registrations/manage.html",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from labapp.db import db
+from labapp.db import Model, str_enum
 
 
 class ReminderDeliveryStatus(StrEnum):
@@ -16,7 +16,7 @@ class ReminderDeliveryStatus(StrEnum):
     SUPERSEDED = "superseded"  # due together with a later reminder, which went instead
 
 
-class ReminderDelivery(db.Model):
+class ReminderDelivery(Model):
     __tablename__ = "reminder_deliveries"
     __table_args__ = (
         # The last guard against a second copy: two workers that both decide to send
@@ -27,7 +27,7 @@ class ReminderDelivery(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
     offset_seconds: Mapped[int]
-    status: Mapped[ReminderDeliveryStatus] = mapped_column(String(20))
+    status: Mapped[ReminderDeliveryStatus] = mapped_column(str_enum(ReminderDeliveryStatus, length=20))
     due_at: Mapped[datetime]
     decided_at: Mapped[datetime]
     outbox_message_id: Mapped[int | None] = mapped_column(

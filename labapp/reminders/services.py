@@ -17,13 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from flask import current_app
 from sqlalchemy import and_, case, delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
 
-from config import parse_offsets
 from labapp.db import db, is_postgres, unit_of_work
 from labapp.mail.kinds import EmailKind
 from labapp.mail.models import OutboxStatus
@@ -35,6 +33,7 @@ from labapp.reminders.errors import ReminderLinkInvalid
 from labapp.reminders.models import ReminderDelivery, ReminderDeliveryStatus
 from labapp.sessions.models import LabSession, SessionStatus
 from labapp.sessions.reminder_offsets import describe_offset, session_offsets
+from labapp.settings import settings
 
 # Registrations claimed per transaction. Each batch costs a fixed handful of queries, so a pass
 # over n due reminders runs about 6 * ceil(n / BATCH_SIZE) + 3 statements; a batch holds its row
@@ -97,7 +96,7 @@ def queue_due_reminders(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
 
 
 def _due_sessions(*, now: datetime) -> dict[int, _DueSession]:
-    default = parse_offsets(current_app.config["REMINDER_OFFSETS"])
+    default = list(settings().reminder_offsets)
     horizon = max(default, default=timedelta(0))
     labs = db.session.scalars(
         select(LabSession)

@@ -108,6 +108,6 @@ def list_(as_json: bool) -> None:
         return
     for row in rows:
         click.echo(
-            f"{row['id']:>4}  {row['starts_at'][:16]}  {row['timezone']:<20} {row['status']:<10} "
+            f"{row['id']:>4}  {str(row['starts_at'])[:16]}  {row['timezone']:<20} {row['status']:<10} "
             f"{row['confirmed']}/{row['capacity']} (+{row['waitlisted']} waiting)  {row['title']}"
         )

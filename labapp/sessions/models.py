@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labapp.accounts.models import User
-from labapp.db import db
+from labapp.db import Model, str_enum
 
 if TYPE_CHECKING:
     from labapp.registrations.models import Registration
@@ -35,13 +35,13 @@ class SessionStatus(StrEnum):
 
 session_facilitators = Table(
     "session_facilitators",
-    db.Model.metadata,
+    Model.metadata,
     Column("lab_session_id", ForeignKey("lab_sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class LabSession(db.Model):
+class LabSession(Model):
     __tablename__ = "lab_sessions"
     __table_args__ = (
         CheckConstraint("capacity >= 1", name="capacity_positive"),
@@ -56,13 +56,13 @@ class LabSession(db.Model):
     starts_at: Mapped[datetime] = mapped_column(index=True)
     duration_minutes: Mapped[int]
     timezone: Mapped[str] = mapped_column(String(64))
-    format: Mapped[SessionFormat] = mapped_column(String(20), default=SessionFormat.ONLINE)
+    format: Mapped[SessionFormat] = mapped_column(str_enum(SessionFormat, length=20), default=SessionFormat.ONLINE)
     location: Mapped[str] = mapped_column(String(300), default="")
     join_url: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int]
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
-    status: Mapped[SessionStatus] = mapped_column(String(20), default=SessionStatus.DRAFT)
+    status: Mapped[SessionStatus] = mapped_column(str_enum(SessionStatus, length=20), default=SessionStatus.DRAFT)
     reminder_offsets: Mapped[str | None] = mapped_column(String(100))
     # Bumped whenever time, place or link change, so calendar invites update in place.
     sequence: Mapped[int] = mapped_column(default=0)

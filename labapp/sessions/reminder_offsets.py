@@ -8,10 +8,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import current_app
-
 from config import parse_offsets
 from labapp.sessions.models import LabSession
+from labapp.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -46,4 +45,4 @@ def session_offsets(lab: LabSession, default: list[timedelta]) -> list[timedelta
 
 def reminder_offsets_for(lab: LabSession) -> list[timedelta]:
     """The reminders this session sends, largest first (the session's own, or REMINDER_OFFSETS)."""
-    return session_offsets(lab, parse_offsets(current_app.config["REMINDER_OFFSETS"]))
+    return session_offsets(lab, list(settings().reminder_offsets))

@@ -68,7 +68,7 @@ def get_session_by_slug(slug: str, *, with_facilitators: bool = True) -> LabSess
 
 
 @cache
-def _lock_statement() -> Select[tuple[LabSession]]:
+def _lock_statement() -> Select[LabSession]:
     """Built once (on first use, when every model is mapped): every registration runs it."""
     return (
         select(LabSession)

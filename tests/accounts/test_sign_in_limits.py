@@ -29,7 +29,7 @@ def app_config(request: pytest.FixtureRequest) -> dict:
     return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": request.param, "RATELIMIT_LOGIN": "5 per minute"}
 
 
-def an_account():  # noqa: ANN201
+def an_account():
     return make_user(email=f"guessed{random.randrange(10**12)}@example.org")
 
 

@@ -12,7 +12,7 @@ from tests.factories import make_user, now_utc
 from tests.helpers import PASSWORD, login
 
 
-def signed_in(app: Flask, user) -> tuple[FlaskClient, str]:  # noqa: ANN001
+def signed_in(app: Flask, user) -> tuple[FlaskClient, str]:
     """A browser signed in as `user`, and a copy of its session cookie (what a thief would take)."""
     browser = app.test_client()
     login(browser, user)

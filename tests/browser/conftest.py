@@ -63,7 +63,7 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     def recording_wsgi_app(environ: dict, start_response: Callable) -> Any:
         try:
             return inner(environ, start_response)
-        except BaseException as error:  # noqa: BLE001 - recorded, re-raised, and failed on below
+        except BaseException as error:  # recorded, re-raised, and failed on below
             errors.append(error)
             raise
 

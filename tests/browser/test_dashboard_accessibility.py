@@ -8,7 +8,7 @@ from tests.browser.pages import ACCOUNT_PAGES, ADMIN, DASHBOARD_PAGES, FACILITAT
 from tests.browser.tools import PHONE
 
 
-def _check(page, site, pages, documents: dict[str, str]) -> dict[str, list[str]]:  # noqa: ANN001
+def _check(page, site, pages, documents: dict[str, str]) -> dict[str, list[str]]:
     """axe's findings per page, and each page's HTML into `documents`.
 
     Each page is checked to be the one meant: no error page, and every `-errors` state shows its error summary.

@@ -20,12 +20,12 @@ from tests.browser.tools import NOW, PHONE
 TITLE = "Hearing students who rarely speak up"
 
 
-def _press(page, button: str) -> None:  # noqa: ANN001
+def _press(page, button: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=button).click()
 
 
-def _flash(page) -> str:  # noqa: ANN001
+def _flash(page) -> str:
     return " ".join(page.locator("[role=status]").first.inner_text().split())
 
 

@@ -24,14 +24,14 @@ TITLE = "Hearing families first"
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 
 
-def _ended(title: str, ended_ago: timedelta, **overrides):  # noqa: ANN202
+def _ended(title: str, ended_ago: timedelta, **overrides):
     start = NOW - ended_ago - timedelta(hours=1)
     facilitator = find_user_by_email("facilitator@example.org")
     return make_lab_session(title=title, starts_at=start, duration_minutes=60, now=start - timedelta(days=10),
                             facilitators=[facilitator], **overrides)
 
 
-def _came(lab, **overrides) -> Registration:  # noqa: ANN001
+def _came(lab, **overrides) -> Registration:
     registration = make_registration(lab, now=lab.starts_at - timedelta(days=2), **overrides)
     db.session.get(Registration, registration.id).checked_in_at = lab.starts_at + timedelta(minutes=3)
     db.session.commit()
@@ -100,7 +100,7 @@ def test_an_attendee_answers_on_a_phone_and_the_facilitator_reads_it(live_server
 
 
 @pytest.fixture
-def feedback_pages(demo_site) -> dict[str, str]:  # noqa: ANN001
+def feedback_pages(demo_site) -> dict[str, str]:
     """Paths of every new page, in each state worth checking."""
     lab = _ended("Listening to families", timedelta(hours=3))
     fresh = _came(lab, focus_populations=["newcomers"])
@@ -120,7 +120,7 @@ def test_the_feedback_and_reach_pages_meet_wcag_22_aa_and_are_valid_html(open_pa
     documents: dict[str, str] = {}
     responses = []
 
-    def check(page, names: list[str], prefix: str = "") -> dict[str, list[str]]:  # noqa: ANN001
+    def check(page, names: list[str], prefix: str = "") -> dict[str, list[str]]:
         page.on("response", lambda r: responses.append(r) if r.request.resource_type == "document" else None)
         found = {}
         for name in names:

@@ -22,7 +22,7 @@ FORM_TAB_ORDER = [
 ]
 
 
-def manage_link(message) -> str:  # noqa: ANN001
+def manage_link(message) -> str:
     match = re.search(r"https?://\S+/manage/[\w-]+", message.get_body(("plain",)).get_content())
     assert match, "the email has no manage link"
     return match.group(0)

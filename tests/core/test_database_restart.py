@@ -29,7 +29,7 @@ PEOPLE, CLIENTS, KILL_AFTER = 60, 4, (8, 20, 35, 50)
 
 
 @pytest.fixture
-def app_config(backend):  # noqa: ANN001, ANN201
+def app_config(backend):
     if backend != "postgresql":
         return {}
     return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"application_name": APP_NAME}}}

@@ -19,7 +19,7 @@ def _fresh_app(backend, tmp_path, database_urls):
     return create_app("testing", SQLALCHEMY_DATABASE_URI=url)
 
 
-def _empty_schema(backend):  # noqa: ANN001, ANN202
+def _empty_schema(backend):
     """PostgreSQL's shared test database back to no tables (a SQLite file here starts empty)."""
     if backend == "postgresql":
         with db.engine.begin() as connection:

@@ -71,14 +71,14 @@ def _fill(rule: str, value: str) -> str:
     return _PART.sub(part, rule)
 
 
-def _signed_in_admin(app):  # noqa: ANN001, ANN202
+def _signed_in_admin(app):
     admin = make_admin(email="walker@example.org")
     client = app.test_client()
     login(client, admin)
     return client, admin
 
 
-def _request(client, admin, method: str, url: str):  # noqa: ANN001, ANN202
+def _request(client, admin, method: str, url: str):
     response = client.open(url, method=method)
     if response.status_code == 302 and "/account/login" in response.headers.get("Location", ""):
         login(client, admin)  # the walk signed itself out (POST /account/logout): sign in and go on
@@ -175,7 +175,7 @@ def _typical(kind: str) -> str:
 EXTREMES = {"date": ["9999-12-31", "0001-01-01"], "datetime-local": ["9999-12-31T23:59", "0001-01-01T00:00"]}
 
 
-def _dashboard_pages(app, lab_id: int) -> Iterator[str]:  # noqa: ANN001
+def _dashboard_pages(app, lab_id: int) -> Iterator[str]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         if rule.rule.startswith("/dashboard") and "GET" in rule.methods:
             if all(match["converter"] == "id" for match in _PART.finditer(rule.rule)):
@@ -223,7 +223,7 @@ def test_a_session_in_the_year_9999_is_refused_and_nothing_is_saved(app):
 # --- A chunked body over the limit, through a real server ------------------------------------------
 
 @pytest.fixture
-def live_server(app):  # noqa: ANN001, ANN201
+def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -232,7 +232,7 @@ def live_server(app):  # noqa: ANN001, ANN201
     thread.join(5)
 
 
-def _post_chunked(server, path: str, body: bytes) -> int:  # noqa: ANN001
+def _post_chunked(server, path: str, body: bytes) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     pieces = (body[at:at + 65536] for at in range(0, len(body), 65536))
     connection.request("POST", path, body=pieces, encode_chunked=True,

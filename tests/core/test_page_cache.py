@@ -103,7 +103,7 @@ def test_a_cached_session_page_gives_each_visitor_their_own_working_form_token(a
     lab = make_lab_session(title="Cached session page")
     first_visitor, second_visitor = app.test_client(), app.test_client()
 
-    def get(visitor) -> str:  # noqa: ANN001 - each request with its own `g`, as in production
+    def get(visitor) -> str:  # each request with its own `g`, as in production
         with app.app_context():
             return visitor.get(f"/sessions/{lab.slug}").get_data(as_text=True)
 

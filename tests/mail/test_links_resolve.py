@@ -14,7 +14,7 @@ from tests.mail.every_email import every_email
 URL = re.compile(r"""https?://[^\s"'<>]+""")
 
 
-def _links(message) -> set[str]:  # noqa: ANN001
+def _links(message) -> set[str]:
     """Every URL in every part and header of the message, calendar lines unfolded."""
     texts = [str(value) for value in message.values()]
     for part in message.walk():

@@ -94,7 +94,7 @@ def test_an_invite_says_decline_does_not_cancel_and_offers_cant_make_it(app, smt
         assert (cancel, "Can't make it?") in html.links
 
 
-def manage_url_of(message) -> str:  # noqa: ANN001
+def manage_url_of(message) -> str:
     """The manage link the email gives (its footer link)."""
     [link] = [href for href, words in read(body_text(message, "html")).links
               if words == "Update or cancel your registration"]

@@ -32,7 +32,7 @@ def sign_in(client: FlaskClient) -> Callable[[User], FlaskClient]:
 
 
 @pytest.fixture
-def restore_protocol(app) -> Iterator[None]:  # noqa: ANN001
+def restore_protocol(app) -> Iterator[None]:
     """For tests that edit the protocol: the table survives between tests, so put the seed back."""
     yield
     db.session.remove()

@@ -15,11 +15,11 @@ from tests.factories import details, make_lab_session, make_registration, now_ut
 from tests.helpers import outbox
 
 
-def _forecast_from_a_moment_ago(monkeypatch, *, change=None, confirmed=None):  # noqa: ANN001, ANN202
+def _forecast_from_a_moment_ago(monkeypatch, *, change=None, confirmed=None):
     """Make the forecast stale the way a rush does: the real one, then the world moves on."""
     real_lookup = services.session_for_registration
 
-    def lookup(**kwargs):  # noqa: ANN003, ANN202
+    def lookup(**kwargs):
         lab, existing_id = real_lookup(**kwargs)
         if change:
             # Another request commits an edit between the forecast and the lock.

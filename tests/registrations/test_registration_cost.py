@@ -19,7 +19,7 @@ def _budget(backend: str) -> int:
     return STATEMENTS + (1 if backend == "sqlite" else 0)
 
 
-def _post(client, lab, **fields):  # noqa: ANN001, ANN202
+def _post(client, lab, **fields):
     url, form = f"/sessions/{lab.slug}/register", registration_form(**fields)
     with count_queries() as counter:
         response = client.post(url, data=form)

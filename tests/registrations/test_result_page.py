@@ -52,7 +52,7 @@ def _links(body: str) -> list[str]:
     return parser.urls
 
 
-def _register(client: FlaskClient, lab, **fields):  # noqa: ANN001, ANN202
+def _register(client: FlaskClient, lab, **fields):
     return client.post(f"/sessions/{lab.slug}/register", data=registration_form(**fields), follow_redirects=True)
 
 

@@ -12,7 +12,7 @@ from tests.factories import make_lab_session, make_registration
 from tests.reminders.test_sending_reminders import EARLY, HOUR, START, reminder_subjects
 
 
-def _manage(client, registration):  # noqa: ANN001, ANN202
+def _manage(client, registration):
     return f"/manage/{manage_token(registration)}"
 
 

@@ -16,7 +16,7 @@ from tests.reminders.test_sending_reminders import EARLY, HOUR, START
 DAY = 24 * HOUR
 
 
-def _move(lab_id, *, to, now):  # noqa: ANN001, ANN202
+def _move(lab_id, *, to, now):
     lab = db.session.get(LabSession, lab_id)
     fields = {name: getattr(lab, name) for name in (
         "title", "timezone", "duration_minutes", "capacity", "format", "summary", "description",
@@ -25,11 +25,11 @@ def _move(lab_id, *, to, now):  # noqa: ANN001, ANN202
                    changes=SessionFields(**fields, starts_at=to, registration_closes_at=None))
 
 
-def _reminders(smtp, address):  # noqa: ANN001, ANN202
+def _reminders(smtp, address):
     return [m for m in smtp.to(address) if str(m["Subject"]).startswith("Reminder:")]
 
 
-def _text(message) -> str:  # noqa: ANN001
+def _text(message) -> str:
     return next(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
 
 

@@ -22,7 +22,7 @@ def path_of(url: str) -> str:
     return url.removeprefix("http://labapp.test")
 
 
-def stopped_at(registration_id: int):  # noqa: ANN201
+def stopped_at(registration_id: int):
     db.session.expire_all()
     return db.session.get(Registration, registration_id).reminders_stopped_at
 
