@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test lint bench install install-dev clean
+.PHONY: run test lint bench install install-dev clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,18 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Compiled catalogs (.mo) are built here, not kept in git: the .po files are the source.
+MO := $(patsubst %.po,%.mo,$(wildcard labapp/translations/*/LC_MESSAGES/messages.po))
+$(MO): %.mo: %.po | $(VENV)/.installed
+	$(BIN)/python -m tools.translations compile
+
+install: $(VENV)/.installed $(MO)
+install-dev: $(VENV)/.installed-dev $(MO)
+
+# After changing user-visible text: extract it, update every language's catalog, fill it from the
+# fragments, compile it (README, "Languages").
+translations: install-dev
+	$(BIN)/python -m tools.translations
 
 run: install
 	$(FLASK) db upgrade
@@ -37,7 +47,7 @@ test: lint
 # ruff (style, bandit rules, dead noqa), mypy on labapp (settings in pyproject.toml), and the
 # import-linter contracts in pyproject.toml.
 lint: install-dev
-	$(BIN)/ruff check labapp tests benchmarks config.py wsgi.py deploy
+	$(BIN)/ruff check labapp tests benchmarks tools config.py wsgi.py deploy
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -35,7 +35,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     settings.init_app(app)  # parsed once; a bad value stops start-up with a one-line reason
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from labapp import core, extensions, models  # noqa: F401 - models registers every table
+    from labapp import core, extensions, i18n, models  # noqa: F401 - models registers every table
     from labapp.db import db
 
     db.init_app(app)
@@ -44,6 +44,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     extensions.login_manager.init_app(app)
+    i18n.init_app(app)
 
     core.init_app(app)
     _init_login(app)

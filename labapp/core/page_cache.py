@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
+
+from labapp.i18n import page_language
 
 _NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
 _TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
@@ -48,6 +51,9 @@ def cached_page(key: str, render: Callable[[], str], *, form_token: bool = False
     seconds = float(current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS") or 0)
     if seconds <= 0 or not _visitor_is_anonymous_and_quiet() or (form_token and _TOKEN_FIELD in g):
         return render()
+    # One copy per language and query (the language switch links back to the same query).
+    query = urlencode(sorted((k, v) for k, v in request.args.items(multi=True) if k != "lang"))
+    key = f"{page_language()}|{key}?{query}"
     nonce = g.get("csp_nonce", "")
     hit = _cache().get(key)
     if hit is not None and hit[0] > time.monotonic():

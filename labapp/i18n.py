@@ -1,0 +1,90 @@
+"""Which language a page speaks: English or Spanish, from ?lang=, the `lang` cookie or Accept-Language.
+
+Flask-Babel translates with the catalogs in labapp/translations (compiled by `make install`).
+Emails are rendered in the registration's own language with `flask_babel.force_locale`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, has_request_context, request, url_for
+from flask_babel import Babel, get_locale, refresh
+
+# The languages the site speaks, in the order of the switch; English is the fallback.
+LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
+DEFAULT_LANGUAGE = "en"
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+_ENVIRON_KEY = "labapp.language"
+
+babel = Babel()
+
+
+def supported(code: str | None) -> str | None:
+    """`code` when the site speaks it ("es", "ES", "es-MX" -> "es"), else None."""
+    if not code:
+        return None
+    base = code.strip().lower().replace("_", "-").split("-")[0]
+    return base if base in LANGUAGES else None
+
+
+def requested_language() -> str | None:
+    """The language asked for with ?lang= on this request, if the site speaks it."""
+    return supported(request.args.get("lang")) if has_request_context() else None
+
+
+def page_language() -> str:
+    """The visitor's language: ?lang=, then the cookie, then Accept-Language, then English."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    cached: str | None = request.environ.get(_ENVIRON_KEY)  # per request (g may outlive one in tests)
+    if cached:
+        return cached
+    language = (
+        requested_language()
+        or supported(request.cookies.get(COOKIE))
+        or request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
+        or DEFAULT_LANGUAGE
+    )
+    request.environ[_ENVIRON_KEY] = language
+    return language
+
+
+def current_language() -> str:
+    """The language text is being rendered in now (the page's, or the one forced for an email)."""
+    locale = get_locale()
+    return supported(str(locale)) or DEFAULT_LANGUAGE if locale else DEFAULT_LANGUAGE
+
+
+def switch_url(language: str) -> str:
+    """This page in `language`: the same endpoint, arguments and query, with ?lang= set."""
+    args: dict[str, Any] = {key: value for key, value in request.args.items() if key != "lang"}
+    if request.endpoint and request.url_rule is not None and "GET" in (request.url_rule.methods or ()):
+        return url_for(request.endpoint, **(request.view_args or {}), **args, lang=language)
+    return url_for("sessions.index", lang=language)
+
+
+def _remember_choice(response: Response) -> Response:
+    # ?lang=es on any URL (a Spanish blog post's link) is remembered like a click on the switch.
+    chosen = requested_language()
+    if chosen and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                            secure=request.is_secure, httponly=True)
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    babel.init_app(app, locale_selector=page_language,
+                   default_translation_directories=str(TRANSLATIONS))
+    # Flask-Babel keeps the locale on `g`, which outlives a request when an app context was pushed
+    # before it (the CLI, tests): forget it so each request chooses again.
+    app.before_request(refresh)
+    app.after_request(_remember_choice)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language, switch_url=switch_url)
