@@ -22,7 +22,7 @@ from flask import current_app
 from flask_mail import Connection
 from sqlalchemy import Row, bindparam, or_, select, update
 
-from labapp.db import db, is_postgres
+from labapp.db import db, is_postgres, unit_of_work
 from labapp.extensions import mail
 from labapp.mail.calendar import uid_domain
 from labapp.mail.compose import InvalidAddress, build_email, envelope_sender, new_message_id, plain_address
@@ -99,10 +99,10 @@ def claim_batch(*, now: datetime, limit: int = BATCH_SIZE) -> Batch:
     if is_postgres():
         due = due.with_for_update(skip_locked=True)
     claimed_until = now + CLAIM_TTL
-    rows = db.session.execute(
-        update(OUTBOX).where(OUTBOX.c.id.in_(due)).values(claimed_until=claimed_until).returning(*OUTBOX.c)
-    ).all()
-    db.session.commit()
+    with unit_of_work():
+        rows = db.session.execute(
+            update(OUTBOX).where(OUTBOX.c.id.in_(due)).values(claimed_until=claimed_until).returning(*OUTBOX.c)
+        ).all()
     return Batch(rows=sorted(rows, key=lambda row: (row.next_attempt_at, row.id)), claimed_until=claimed_until)
 
 
@@ -323,5 +323,5 @@ def _record(batch: Batch, report: DeliveryReport) -> None:
                 report.failed += 1
             else:
                 report.retried += 1
-    db.session.execute(_RECORD, batch.outcomes)
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(_RECORD, batch.outcomes)

@@ -34,10 +34,10 @@ def resolve_mail_requests(*, handlers: Mapping[MailRequestKind, MailRequestHandl
     """
     queued, after = 0, 0
     while True:
-        ids = list(db.session.scalars(
-            select(MailRequest.id).where(MailRequest.id > after).order_by(MailRequest.id).limit(BATCH)
-        ))
-        db.session.commit()
+        with unit_of_work():  # a short read: no transaction stays open while handlers run
+            ids = list(db.session.scalars(
+                select(MailRequest.id).where(MailRequest.id > after).order_by(MailRequest.id).limit(BATCH)
+            ))
         if not ids:
             return queued
         after = ids[-1]  # onwards even past rows another worker holds
