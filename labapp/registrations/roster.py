@@ -179,8 +179,9 @@ def export_rows(session_ids: Sequence[int] | None, *, batch: int = 1000) -> Iter
     result = db.session.execute(export_query(session_ids).execution_options(yield_per=batch))
     for row in result:
         record = dict(zip(names, row, strict=True))
-        record["role"] = ROLE_LABELS[record["role"]]  # loaded as an EducatorRole
-        record["focus_populations"] = "; ".join(FOCUS_POPULATIONS.get(k, k) for k in record["focus_populations"] or [])
+        record["role"] = str(ROLE_LABELS[record["role"]])  # loaded as an EducatorRole
+        focus = record["focus_populations"] or []
+        record["focus_populations"] = "; ".join(str(FOCUS_POPULATIONS.get(k, k)) for k in focus)
         yield record
 
 
