@@ -85,7 +85,8 @@ def create(slug: str) -> Response | tuple[str, int]:
         except SessionNotFound:
             abort(404)
         except InvalidEmail:
-            form.email.errors = [*form.email.errors, "Please enter a valid email address, like name@school.org."]
+            form.email.errors = [*form.email.errors,
+                                 gettext("Please enter a valid email address, like name@school.org.")]
         except RegistrationClosed as closed:
             form.form_errors.append(str(closed))
         else:

@@ -153,3 +153,15 @@ def test_other_error_pages_speak_spanish_too(client):
     expired = client.get("/my-record/not-a-token", headers=SPANISH)
     assert expired.status_code in (404, 410)
     assert _lang(expired.get_data(as_text=True)) == "es"
+
+
+def test_seats_left_and_a_bad_address_are_said_in_spanish(client):
+    lab = make_lab_session(capacity=3)
+    assert "Quedan 3 lugares" in client.get("/?lang=es").get_data(as_text=True)
+    assert "3 seats left" in client.get("/?lang=en").get_data(as_text=True)
+    make_registration(lab)
+    make_registration(lab)
+    assert "Queda 1 lugar" in client.get(f"/sessions/{lab.slug}?lang=es").get_data(as_text=True)
+    html = client.post(f"/sessions/{lab.slug}/register?lang=es",
+                       data=registration_form(email="not-an-address")).get_data(as_text=True)
+    assert "Escribe un correo electrónico válido, como nombre@escuela.org." in html
