@@ -101,8 +101,8 @@ def room_summary(lab_session_id: int) -> RoomSummary:
     ).all()
     roles = Counter(role for role, _, _ in rows)
     focus = Counter(key for _, keys, _ in rows for key in (keys or []))
-    by_role = [(label, roles[role]) for role, label in ROLE_LABELS.items() if roles[role]]
-    by_focus = [(label, focus[key]) for key, label in FOCUS_POPULATIONS.items() if focus[key]]
+    by_role = [(str(label), roles[role]) for role, label in ROLE_LABELS.items() if roles[role]]
+    by_focus = [(str(label), focus[key]) for key, label in FOCUS_POPULATIONS.items() if focus[key]]
     return RoomSummary(
         people=len(rows), by_role=by_role, by_focus=by_focus,
         hopes=[hopes for _, _, hopes in rows if hopes and hopes.strip()],
