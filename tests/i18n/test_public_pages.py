@@ -165,3 +165,16 @@ def test_seats_left_and_a_bad_address_are_said_in_spanish(client):
     html = client.post(f"/sessions/{lab.slug}/register?lang=es",
                        data=registration_form(email="not-an-address")).get_data(as_text=True)
     assert "Escribe un correo electrónico válido, como nombre@escuela.org." in html
+
+
+def test_reminder_times_are_worded_in_the_language_being_rendered(app):
+    from flask_babel import force_locale
+
+    from labapp.sessions.reminder_offsets import describe_offset
+
+    offsets = [timedelta(days=2), timedelta(hours=24), timedelta(hours=1), timedelta(minutes=90), timedelta(seconds=45)]
+    assert [describe_offset(o) for o in offsets] == [
+        "2 days before", "24 hours before", "1 hour before", "90 minutes before", "45 seconds before"]
+    with app.test_request_context("/?lang=es"), force_locale("es"):
+        assert [describe_offset(o) for o in offsets] == [
+            "2 días antes", "24 horas antes", "1 hora antes", "90 minutos antes", "45 segundos antes"]
