@@ -42,6 +42,11 @@ def update(language: str) -> None:
         _pybabel("init", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", language)
 
 
+def _untranslated(string: object) -> bool:
+    """An empty msgstr, or a plural entry (a tuple of msgstr[n]) with any form empty."""
+    return not string or (isinstance(string, tuple) and not all(string))
+
+
 def fill(language: str) -> int:
     """Fill empty or fuzzy entries of messages.po from the fragments; the number still missing."""
     folder = TRANSLATIONS / language / "LC_MESSAGES"
@@ -57,10 +62,10 @@ def fill(language: str) -> int:
     for message in catalog:
         if not message.id:
             continue
-        if (not message.string or message.fuzzy) and message.id in known:
+        if (_untranslated(message.string) or message.fuzzy) and message.id in known:
             message.string = known[message.id]
             message.flags.discard("fuzzy")
-        if not message.string or (isinstance(message.string, tuple) and not all(message.string)):
+        if _untranslated(message.string):
             missing += 1
     with (folder / "messages.po").open("wb") as handle:
         write_po(handle, catalog, omit_header=False, sort_output=True, include_lineno=False, width=100)

@@ -8,6 +8,8 @@ import time
 from typing import Any
 
 from flask import Flask, g, render_template, request
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -26,16 +28,17 @@ log = logging.getLogger("labapp")
 # What may end a session title that is the end of a sentence in an email ("…who are we not hearing?").
 SENTENCE_ENDS = ("?", "!", ".", "…")
 
-ERROR_MESSAGES = {
-    400: ("Something in that request was not right", "Please go back, reload the page and try again."),
-    403: ("You can't open this page", "Your account does not have access to it."),
-    404: ("Page not found", "The page may have moved, or the link may be incomplete."),
-    405: ("That action isn't available here", "Please go back and use the buttons on the page."),
-    410: ("This link has expired", "Ask for a new link and use it within its time."),
-    413: ("That was too much to send", "Please shorten what you typed (under 1 MB) and try again."),
-    429: ("Too many tries", "Please wait a minute and try again."),
-    500: ("Something went wrong on our side", "It has been logged. Please try again in a moment."),
-    503: ("We're briefly unavailable", "Please try again in a moment."),
+# Lazy: each page shows them in its own language.
+ERROR_MESSAGES: dict[int, tuple[Any, Any]] = {
+    400: (_l("Something in that request was not right"), _l("Please go back, reload the page and try again.")),
+    403: (_l("You can't open this page"), _l("Your account does not have access to it.")),
+    404: (_l("Page not found"), _l("The page may have moved, or the link may be incomplete.")),
+    405: (_l("That action isn't available here"), _l("Please go back and use the buttons on the page.")),
+    410: (_l("This link has expired"), _l("Ask for a new link and use it within its time.")),
+    413: (_l("That was too much to send"), _l("Please shorten what you typed (under 1 MB) and try again.")),
+    429: (_l("Too many tries"), _l("Please wait a minute and try again.")),
+    500: (_l("Something went wrong on our side"), _l("It has been logged. Please try again in a moment.")),
+    503: (_l("We're briefly unavailable"), _l("Please try again in a moment.")),
 }
 
 
@@ -43,7 +46,7 @@ def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
     """The site's error page for an HTTP status."""
     title, hint = ERROR_MESSAGES.get(status, ERROR_MESSAGES[400])
     return render_template(
-        "errors/error.html", status=status, title=title, hint=detail or hint, request_id=current_request_id()
+        "errors/error.html", status=status, title=str(title), hint=str(detail or hint), request_id=current_request_id()
     ), status
 
 
@@ -53,13 +56,15 @@ def too_many_requests_hint(retry_after: int = 0) -> str:
     if retry_after:
         seconds = float(retry_after)  # an attempt counter (core.attempts) said when
     elif current is None or not current.breached:
-        return ERROR_MESSAGES[429][1]
+        return str(ERROR_MESSAGES[429][1])
     else:
         seconds = max(current.reset_at - time.time(), 1)  # the limiter counts in wall-clock epoch seconds
     if seconds <= 90:
-        return "You've sent this form many times in a short while. Please wait a minute and try again."
+        return str(gettext("You've sent this form many times in a short while. Please wait a minute and try again."))
     minutes = math.ceil(seconds / 60)
-    return f"You've sent this form many times in a short while. Please try again in about {minutes} minutes."
+    return str(ngettext("You've sent this form many times in a short while. Please try again in about %(num)d minute.",
+                        "You've sent this form many times in a short while. Please try again in about %(num)d minutes.",
+                        minutes))
 
 
 def end_sentence(text: str) -> str:
@@ -80,7 +85,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_error(400, "The form expired or was sent from another page. Please reload it and try again.")
+        return render_error(
+            400, gettext("The form expired or was sent from another page. Please reload it and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

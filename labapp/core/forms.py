@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import request
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from wtforms import DateField, DateTimeField, StringField
@@ -32,7 +33,8 @@ def plausible_date(form: Any, field: Any) -> None:
     """Refuse dates outside FIRST_YEAR..LAST_YEAR with a message saying so."""
     value = field.data
     if isinstance(value, (date, datetime)) and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValidationError(f"Please give a date between the years {FIRST_YEAR} and {LAST_YEAR}.")
+        raise ValidationError(gettext("Please give a date between the years %(first)s and %(last)s.",
+                                      first=FIRST_YEAR, last=LAST_YEAR))
 
 
 class SafeForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -10,7 +11,7 @@ from labapp.feedback.services import COMMITMENT_MAX_CHARS, SUGGESTION_MAX_CHARS
 from labapp.registrations.forms import CheckboxesField
 from labapp.registrations.models import FOCUS_POPULATIONS
 
-SCALE_MESSAGE = "Please choose how useful it was, from 1 (not useful) to 5 (very useful)."
+SCALE_MESSAGE = _l("Please choose how useful it was, from 1 (not useful) to 5 (very useful).")
 
 
 class ScaleField(RadioField):
@@ -27,26 +28,27 @@ class ScaleField(RadioField):
             raise ValidationError(SCALE_MESSAGE)
 
 
-SCALE_CHOICES = [(1, "1 — Not useful"), (2, "2"), (3, "3"), (4, "4"), (5, "5 — Very useful")]
+SCALE_CHOICES = [(1, _l("1 — Not useful")), (2, "2"), (3, "3"), (4, "4"), (5, _l("5 — Very useful"))]
 
 
 class FeedbackForm(SafeForm):
     usefulness = ScaleField(
-        "How useful was this conversation for your work?", coerce=int, choices=SCALE_CHOICES,
+        _l("How useful was this conversation for your work?"), coerce=int, choices=SCALE_CHOICES,
         validators=[InputRequired(SCALE_MESSAGE)],
-        description="1 means not useful, 5 means very useful.",
+        description=_l("1 means not useful, 5 means very useful."),
     )
     commitment = TextAreaField(
-        "What will you try in the next two weeks?",
-        validators=[DataRequired("Please tell us one thing you will try."),
-                    Length(max=COMMITMENT_MAX_CHARS, message="Please keep this under 1,000 characters.")],
-        description="Up to 1,000 characters. It appears on your professional-learning record.",
+        _l("What will you try in the next two weeks?"),
+        validators=[DataRequired(_l("Please tell us one thing you will try.")),
+                    Length(max=COMMITMENT_MAX_CHARS, message=_l("Please keep this under 1,000 characters."))],
+        description=_l("Up to 1,000 characters. It appears on your professional-learning record."),
     )
     focus_populations = CheckboxesField(
-        "For which students?", choices=list(FOCUS_POPULATIONS.items()), validators=[Optional()],
-        description="We ticked the ones you chose when you registered.",
+        _l("For which students?"), choices=list(FOCUS_POPULATIONS.items()), validators=[Optional()],
+        description=_l("We ticked the ones you chose when you registered."),
     )
     suggestion = TextAreaField(
-        "What should we change? (optional)",
-        validators=[Optional(), Length(max=SUGGESTION_MAX_CHARS, message="Please keep this under 2,000 characters.")],
+        _l("What should we change? (optional)"),
+        validators=[Optional(),
+                    Length(max=SUGGESTION_MAX_CHARS, message=_l("Please keep this under 2,000 characters."))],
     )

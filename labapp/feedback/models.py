@@ -37,4 +37,4 @@ class FeedbackResponse(Model):
 
     @property
     def focus_labels(self) -> list[str]:
-        return [FOCUS_POPULATIONS.get(key, key) for key in self.focus_populations or []]
+        return [str(FOCUS_POPULATIONS.get(key, key)) for key in self.focus_populations or []]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
@@ -86,11 +87,11 @@ def submit_feedback(
     commitment, suggestion = commitment.strip(), suggestion.strip()
     focus = [key for key in FOCUS_POPULATIONS if key in set(focus_populations)]
     if usefulness not in SCALE:
-        raise InvalidFeedback("Please choose how useful it was, from 1 to 5.")
+        raise InvalidFeedback(_l("Please choose how useful it was, from 1 to 5."))
     if not commitment or len(commitment) > COMMITMENT_MAX_CHARS:
-        raise InvalidFeedback("Please say what you will try, in up to 1,000 characters.")
+        raise InvalidFeedback(_l("Please say what you will try, in up to 1,000 characters."))
     if len(suggestion) > SUGGESTION_MAX_CHARS:
-        raise InvalidFeedback("Please keep your suggestion under 2,000 characters.")
+        raise InvalidFeedback(_l("Please keep your suggestion under 2,000 characters."))
     answers = {"usefulness": usefulness, "commitment": commitment, "suggestion": suggestion,
                "focus_populations": focus, "updated_at": now}
     try:

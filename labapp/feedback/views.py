@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from labapp.clock import utcnow
 from labapp.extensions import configured_limit, limiter
@@ -50,8 +51,8 @@ def respond(registration_id: int, token: str) -> ResponseReturnValue:
             except InvalidFeedback as error:
                 form.form_errors.append(str(error))
             else:
-                flash("Thank you. Your answers are saved; you can change them with this link until the date below.",
-                      "success")
+                flash(gettext("Thank you. Your answers are saved; you can change them with this link "
+                              "until the date below."), "success")
                 return redirect(url_for("feedback.respond", registration_id=registration_id, token=token))
         return render_template("feedback/form.html", invitation=invitation, lab=invitation.lab, form=form), 400
     return render_template("feedback/form.html", invitation=invitation, lab=invitation.lab, form=form)

@@ -128,7 +128,7 @@ def reach_report(*, starts_on: date, ends_on: date, now: datetime) -> ReachRepor
         attendance_rate=came_seats / seats if seats else None,
         new_people=shown(attended - returning), returning_people=shown(returning),
         by_role=rows("role", roles, lambda key, _: _role_label(key)),
-        by_focus=rows("focus", [*FOCUS_POPULATIONS, NOT_GIVEN], lambda key, _: FOCUS_POPULATIONS.get(key, key)),
+        by_focus=rows("focus", [*FOCUS_POPULATIONS, NOT_GIVEN], lambda key, _: str(FOCUS_POPULATIONS.get(key, key))),
         by_organisation=rows("organisation", organisations, lambda key, spelling: spelling or NOT_GIVEN),
         by_format=rows("format", [f.value for f in SessionFormat], lambda key, _: SessionFormat(key).label),
         responses=shown(responses),

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
@@ -31,11 +32,11 @@ def _years_later(day: date, years: int) -> date:
 def check_date_range(*, starts_on: date | None, ends_on: date | None) -> tuple[date, date]:
     """The range as (first day, last day), both inclusive, or InvalidDateRange with a readable message."""
     if starts_on is None or ends_on is None:
-        raise InvalidDateRange("Please give both a first and a last date.")
+        raise InvalidDateRange(_l("Please give both a first and a last date."))
     if starts_on > ends_on:
-        raise InvalidDateRange("The first date must be on or before the last date.")
+        raise InvalidDateRange(_l("The first date must be on or before the last date."))
     if ends_on > _years_later(starts_on, MAX_RANGE_YEARS):
-        raise InvalidDateRange(f"Please choose at most {MAX_RANGE_YEARS} years at a time.")
+        raise InvalidDateRange(_l("Please choose at most %(years)s years at a time.", years=MAX_RANGE_YEARS))
     return starts_on, ends_on
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
@@ -27,7 +28,7 @@ bp = Blueprint("records", __name__)
 
 
 class RecordRequestForm(SafeForm):
-    email = EmailField("Email", validators=[DataRequired("Please enter your email address."), Length(max=254)],
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Please enter your email address.")), Length(max=254)],
                        render_kw={"autocomplete": "email"})
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from labapp.db import db, unit_of_work
 from labapp.mail.kinds import EmailKind
 from labapp.registrations.errors import NotConfirmed, NotWaitlisted, RegistrationError, RegistrationNotFound
@@ -18,7 +20,7 @@ def registration_in_session(lab_session_id: int, registration_id: int) -> Regist
     """The registration if it belongs to this session, else RegistrationNotFound (IDs are checked, never trusted)."""
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.lab_session_id != lab_session_id:
-        raise RegistrationNotFound("That registration is not part of this session.")
+        raise RegistrationNotFound(_l("That registration is not part of this session."))
     return registration
 
 
@@ -27,7 +29,7 @@ def set_checked_in(*, lab_session_id: int, registration_id: int, is_checked_in: 
     with unit_of_work():
         registration = registration_in_session(lab_session_id, registration_id)
         if is_checked_in and not registration.is_confirmed:
-            raise NotConfirmed("Only people with a seat can be checked in. Promote them first.")
+            raise NotConfirmed(_l("Only people with a seat can be checked in. Promote them first."))
         if is_checked_in and registration.checked_in_at is None:
             registration.checked_in_at = now
         elif not is_checked_in:
@@ -46,7 +48,7 @@ def promote_from_waitlist(*, lab_session_id: int, registration_id: int, now: dat
         registration = registration_in_session(lab_session_id, registration_id)
         db.session.refresh(registration)
         if not registration.is_waitlisted:
-            raise NotWaitlisted("This person is not on the waitlist.")
+            raise NotWaitlisted(_l("This person is not on the waitlist."))
         raised = refresh_seat_counts(lab).confirmed_count >= lab.capacity
         if raised:
             # The facilitator chose this person explicitly: they get a seat without bumping anyone.
@@ -61,7 +63,7 @@ def resend_confirmation(*, lab_session_id: int, registration_id: int, now: datet
     with unit_of_work():
         registration = registration_in_session(lab_session_id, registration_id)
         if registration.is_cancelled:
-            raise RegistrationError("This registration is cancelled, so there is no confirmation to resend.")
+            raise RegistrationError(_l("This registration is cancelled, so there is no confirmation to resend."))
         if registration.is_confirmed:
             queue_registration_email(registration, kind=EmailKind.CONFIRMED, now=now)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from labapp.db import db
@@ -65,13 +66,13 @@ def availability_label(listing: SessionListing, now: datetime) -> str:
     """What the public list says about seats: '3 seats left', 'Full — join the waitlist', ..."""
     lab = listing.lab_session
     if lab.is_cancelled:
-        return "Cancelled"
+        return str(gettext("Cancelled"))
     if now >= lab.starts_at:
-        return "Already started"
+        return str(gettext("Already started"))
     if not lab.is_open_for_registration(now):
         if lab.registration_opens_at and now < lab.registration_opens_at:
-            return "Registration not open yet"
-        return "Registration closed"
+            return str(gettext("Registration not open yet"))
+        return str(gettext("Registration closed"))
     if listing.seats_left == 0:
-        return "Full — join the waitlist"
-    return "1 seat left" if listing.seats_left == 1 else f"{listing.seats_left} seats left"
+        return str(gettext("Full — join the waitlist"))
+    return str(ngettext("%(num)d seat left", "%(num)d seats left", listing.seats_left))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from labapp import timefmt
 from labapp.core.urls import external_url
@@ -49,7 +50,7 @@ def certificate_available(registration: Registration, *, now: datetime) -> bool:
 def certificate_for(registration: Registration, *, now: datetime) -> Certificate:
     """The certificate's contents, or CertificateNotAvailable."""
     if not certificate_available(registration, now=now):
-        raise CertificateNotAvailable("A certificate is available after the session to people who attended it.")
+        raise CertificateNotAvailable(_l("A certificate is available after the session to people who attended it."))
     lab = registration.lab_session
     return Certificate(
         full_name=registration.full_name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -19,33 +20,33 @@ class DetailsForm(SafeForm):
     """Fields a person can set when registering and change later."""
 
     full_name = StringField(
-        "Full name", validators=[DataRequired("Please enter your name."), Length(max=200)],
+        _l("Full name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=200)],
         render_kw={"autocomplete": "name"},
     )
     role = RadioField(
-        "Your role",
+        _l("Your role"),
         choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
-        validators=[DataRequired("Please choose the role closest to yours.")],
+        validators=[DataRequired(_l("Please choose the role closest to yours."))],
     )
     organisation = StringField(
-        "School or organization",
-        validators=[DataRequired("Please tell us your school or organization."), Length(max=200)],
+        _l("School or organization"),
+        validators=[DataRequired(_l("Please tell us your school or organization.")), Length(max=200)],
         render_kw={"autocomplete": "organization"},
     )
     focus_populations = CheckboxesField(
-        "Student populations you focus on (optional)",
+        _l("Student populations you focus on (optional)"),
         choices=list(FOCUS_POPULATIONS.items()),
         validators=[Optional()],
     )
     accommodations = TextAreaField(
-        "Accessibility or accommodation needs (optional)",
-        validators=[Optional(), Length(max=1000, message="Please keep this under 1,000 characters.")],
-        description="Only the facilitators see this. It is erased 30 days after the session.",
+        _l("Accessibility or accommodation needs (optional)"),
+        validators=[Optional(), Length(max=1000, message=_l("Please keep this under 1,000 characters."))],
+        description=_l("Only the facilitators see this. It is erased 30 days after the session."),
     )
     hopes = TextAreaField(
-        "What do you hope to explore? (optional)",
-        validators=[Optional(), Length(max=1000, message="Please keep this under 1,000 characters.")],
-        description="Up to 1,000 characters. Helps the facilitator prepare.",
+        _l("What do you hope to explore? (optional)"),
+        validators=[Optional(), Length(max=1000, message=_l("Please keep this under 1,000 characters."))],
+        description=_l("Up to 1,000 characters. Helps the facilitator prepare."),
     )
 
 
@@ -53,14 +54,15 @@ class RegistrationForm(DetailsForm):
     """The public registration form on a session page."""
 
     email = EmailField(
-        "Email",
-        validators=[DataRequired("Please enter your email address."), Length(max=254)],
+        _l("Email"),
+        validators=[DataRequired(_l("Please enter your email address.")), Length(max=254)],
         render_kw={"autocomplete": "email", "inputmode": "email"},
-        description="We send your confirmation, calendar invite and reminders here.",
+        description=_l("We send your confirmation, calendar invite and reminders here."),
     )
     consent = BooleanField(
-        "I agree to receive emails about this session (confirmation, changes and reminders).",
-        validators=[DataRequired("Please agree to receive emails about this session, so we can confirm your seat.")],
+        _l("I agree to receive emails about this session (confirmation, changes and reminders)."),
+        validators=[DataRequired(
+            _l("Please agree to receive emails about this session, so we can confirm your seat."))],
     )
 
 
@@ -68,7 +70,7 @@ class RegistrationForm(DetailsForm):
 class ResendLinkForm(SafeForm):
     """Ask for one's manage link again."""
 
-    email = EmailField("Email", validators=[DataRequired("Please enter your email address."), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Please enter your email address.")), Length(max=254)])
 
 
 class RemindersForm(SafeForm):

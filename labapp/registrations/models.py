@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,25 +30,26 @@ class EducatorRole(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])
 
 
-ROLE_LABELS = {
-    EducatorRole.TEACHER: "Teacher",
-    EducatorRole.COACH: "Instructional coach",
-    EducatorRole.SCHOOL_LEADER: "School leader",
-    EducatorRole.DISTRICT_LEADER: "District leader",
-    EducatorRole.FAMILY: "Family or community member",
-    EducatorRole.OTHER: "Other",
+# Lazy: shown in the reader's language (str() them where a plain string is needed).
+ROLE_LABELS: dict[EducatorRole, Any] = {
+    EducatorRole.TEACHER: _l("Teacher"),
+    EducatorRole.COACH: _l("Instructional coach"),
+    EducatorRole.SCHOOL_LEADER: _l("School leader"),
+    EducatorRole.DISTRICT_LEADER: _l("District leader"),
+    EducatorRole.FAMILY: _l("Family or community member"),
+    EducatorRole.OTHER: _l("Other"),
 }
 
-FOCUS_POPULATIONS = {
-    "english_learners": "English learners",
-    "students_with_disabilities": "Students with disabilities",
-    "poverty_or_homelessness": "Students experiencing poverty or homelessness",
-    "students_of_color": "Students of color",
-    "newcomers": "Newcomer students",
-    "other": "Other",
+FOCUS_POPULATIONS: dict[str, Any] = {
+    "english_learners": _l("English learners"),
+    "students_with_disabilities": _l("Students with disabilities"),
+    "poverty_or_homelessness": _l("Students experiencing poverty or homelessness"),
+    "students_of_color": _l("Students of color"),
+    "newcomers": _l("Newcomer students"),
+    "other": _l("Other"),
 }
 
 
@@ -119,7 +121,7 @@ class Registration(Model):
 
     @property
     def focus_labels(self) -> list[str]:
-        return [FOCUS_POPULATIONS.get(key, key) for key in self.focus_populations or []]
+        return [str(FOCUS_POPULATIONS.get(key, key)) for key in self.focus_populations or []]
 
     @property
     def first_name(self) -> str:

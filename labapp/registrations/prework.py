@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from labapp.db import db, unit_of_work
@@ -63,10 +64,10 @@ def save_prework_answers(*, registration_id: int, answers: dict[str, str], now: 
     with unit_of_work():
         registration = db.session.get(Registration, registration_id, with_for_update=True, populate_existing=True)
         if registration is None:
-            raise RegistrationNotFound("That registration no longer exists.")
+            raise RegistrationNotFound(_l("That registration no longer exists."))
         if not can_edit_prework(registration, now=now):
-            raise PreworkClosed("This session has started (or your registration was cancelled), "
-                                "so your reflections can no longer change.")
+            raise PreworkClosed(_l("This session has started (or your registration was cancelled), "
+                                   "so your reflections can no longer change."))
         shown = {prompt["id"] for prompt in prework_prompts(registration.lab_session_id)}
         stored = dict(registration.prework_answers or {})
         for prompt_id, answer in answers.items():
@@ -74,7 +75,8 @@ def save_prework_answers(*, registration_id: int, answers: dict[str, str], now: 
                 continue
             text = answer.strip().replace("\r\n", "\n")
             if len(text) > MAX_ANSWER_LENGTH:
-                raise InvalidPrework(f"Please keep each answer under {MAX_ANSWER_LENGTH:,} characters.")
+                raise InvalidPrework(_l("Please keep each answer under %(limit)s characters.",
+                                        limit=f"{MAX_ANSWER_LENGTH:,}"))
             if text:
                 stored[prompt_id] = text
             else:

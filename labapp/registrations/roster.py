@@ -101,8 +101,8 @@ def room_summary(lab_session_id: int) -> RoomSummary:
     ).all()
     roles = Counter(role for role, _, _ in rows)
     focus = Counter(key for _, keys, _ in rows for key in (keys or []))
-    by_role = [(label, roles[role]) for role, label in ROLE_LABELS.items() if roles[role]]
-    by_focus = [(label, focus[key]) for key, label in FOCUS_POPULATIONS.items() if focus[key]]
+    by_role = [(str(label), roles[role]) for role, label in ROLE_LABELS.items() if roles[role]]
+    by_focus = [(str(label), focus[key]) for key, label in FOCUS_POPULATIONS.items() if focus[key]]
     return RoomSummary(
         people=len(rows), by_role=by_role, by_focus=by_focus,
         hopes=[hopes for _, _, hopes in rows if hopes and hopes.strip()],
@@ -179,8 +179,9 @@ def export_rows(session_ids: Sequence[int] | None, *, batch: int = 1000) -> Iter
     result = db.session.execute(export_query(session_ids).execution_options(yield_per=batch))
     for row in result:
         record = dict(zip(names, row, strict=True))
-        record["role"] = ROLE_LABELS[record["role"]]  # loaded as an EducatorRole
-        record["focus_populations"] = "; ".join(FOCUS_POPULATIONS.get(k, k) for k in record["focus_populations"] or [])
+        record["role"] = str(ROLE_LABELS[record["role"]])  # loaded as an EducatorRole
+        focus = record["focus_populations"] or []
+        record["focus_populations"] = "; ".join(str(FOCUS_POPULATIONS.get(k, k)) for k in focus)
         yield record
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from labapp.db import db, unit_of_work
@@ -95,12 +96,12 @@ def take_offered_seat(*, registration_id: int, now: datetime) -> Registration:
         if registration.is_confirmed:
             return registration
         if not registration.is_waitlisted:
-            raise NotWaitlisted("Only people on the waitlist can take an open seat.")
+            raise NotWaitlisted(_l("Only people on the waitlist can take an open seat."))
         if now >= lab.starts_at or lab.is_cancelled:
-            raise RegistrationClosed("This session has already started.")
+            raise RegistrationClosed(_l("This session has already started."))
         offer = open_offer(lab.id)
         if offer is None or refresh_seat_counts(lab).confirmed_count >= lab.capacity:
-            raise SeatAlreadyTaken("Sorry — someone else took that seat first. You're still on the waitlist.")
+            raise SeatAlreadyTaken(_l("Sorry — someone else took that seat first. You're still on the waitlist."))
         offer.taken_at = now
         offer.taken_by_id = registration.id
         promote(registration, now=now)

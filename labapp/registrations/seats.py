@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from labapp.db import db
@@ -35,7 +36,7 @@ def lock_registration(registration_id: int) -> tuple[Registration, LabSession]:
     """
     registration = db.session.get(Registration, registration_id)
     if registration is None:
-        raise RegistrationNotFound("That registration no longer exists.")
+        raise RegistrationNotFound(_l("That registration no longer exists."))
     lab = lock_lab_session(registration.lab_session_id)
     db.session.refresh(registration)
     return registration, lab

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from email_validator import EmailNotValidError
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
@@ -81,7 +82,7 @@ def normalise_email(raw: str) -> tuple[str, str]:
     except EmailNotValidError as error:
         raise InvalidEmail(str(error)) from None
     if len(address) > 254:
-        raise InvalidEmail("That email address is too long.")
+        raise InvalidEmail(_l("That email address is too long."))
     return address, key
 
 
@@ -262,25 +263,25 @@ class _Draft:
 
 
 def closed_reason(lab: LabSession, now: datetime) -> str:
-    """A sentence telling the person why they cannot register."""
+    """A sentence telling the person why they cannot register, in the language being rendered."""
     if lab.is_cancelled:
-        return "This session has been cancelled."
+        return str(_l("This session has been cancelled."))
     if not lab.is_published:
-        return "This session is not open for registration."
+        return str(_l("This session is not open for registration."))
     if now >= lab.starts_at:
-        return "This session has already started."
+        return str(_l("This session has already started."))
     if lab.registration_opens_at and now < lab.registration_opens_at:
-        return "Registration for this session has not opened yet."
-    return "Registration for this session has closed."
+        return str(_l("Registration for this session has not opened yet."))
+    return str(_l("Registration for this session has closed."))
 
 
 def find_by_manage_token(token: str) -> Registration:
     """The registration behind a manage link, or RegistrationNotFound."""
     if not token or len(token) > 100:
-        raise RegistrationNotFound("That link is not valid.")
+        raise RegistrationNotFound(_l("That link is not valid."))
     registration = db.session.scalar(select(Registration).where(Registration.token_hash == hash_token(token)))
     if registration is None or registration.anonymised_at is not None:
-        raise RegistrationNotFound("That link is not valid.")
+        raise RegistrationNotFound(_l("That link is not valid."))
     return registration
 
 
@@ -290,9 +291,9 @@ def update_details(*, registration_id: int, details: RegistrationDetails, now: d
     with unit_of_work():
         registration = db.session.get(Registration, registration_id)
         if registration is None:
-            raise RegistrationNotFound("That registration no longer exists.")
+            raise RegistrationNotFound(_l("That registration no longer exists."))
         if now >= registration.lab_session.starts_at:
-            raise SessionAlreadyStarted("This session has started, so details can no longer change.")
+            raise SessionAlreadyStarted(_l("This session has started, so details can no longer change."))
         registration.full_name = details.full_name
         registration.role = details.role
         registration.organisation = details.organisation
@@ -310,7 +311,7 @@ def cancel_registration(*, registration_id: int, now: datetime, notify: bool = T
         if registration.is_cancelled:
             return registration
         if now >= lab.ends_at:
-            raise SessionAlreadyStarted("This session is over, so it can no longer be cancelled.")
+            raise SessionAlreadyStarted(_l("This session is over, so it can no longer be cancelled."))
         freed_seat = registration.is_confirmed
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now

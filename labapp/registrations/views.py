@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from babel.lists import format_list
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
@@ -14,6 +16,7 @@ from labapp.core.addresses import email_key
 from labapp.core.attempts import count_attempt
 from labapp.core.forms import ConfirmForm, strip_control_characters
 from labapp.extensions import configured_limit, limiter
+from labapp.i18n import current_language
 from labapp.protocol.forms import ButtonForm
 from labapp.registrations.certificates import certificate_for
 from labapp.registrations.errors import (
@@ -82,7 +85,8 @@ def create(slug: str) -> Response | tuple[str, int]:
         except SessionNotFound:
             abort(404)
         except InvalidEmail:
-            form.email.errors = [*form.email.errors, "Please enter a valid email address, like name@school.org."]
+            form.email.errors = [*form.email.errors,
+                                 gettext("Please enter a valid email address, like name@school.org.")]
         except RegistrationClosed as closed:
             form.form_errors.append(str(closed))
         else:
@@ -188,7 +192,7 @@ def manage(token: str) -> Response | str | tuple[str, int]:
             except SessionAlreadyStarted as error:
                 form.form_errors.append(str(error))
             else:
-                flash("Your details are saved.", "success")
+                flash(gettext("Your details are saved."), "success")
                 return redirect(url_for("registrations.manage", token=token))
         return _render_manage(registration, token, form, now), 400
     return _render_manage(registration, token, form, now)
@@ -196,6 +200,7 @@ def manage(token: str) -> Response | str | tuple[str, int]:
 
 def _render_manage(registration: Registration, token: str, form: DetailsForm, now: datetime) -> str:
     lab = registration.lab_session
+    offsets = [describe_offset(offset) for offset in reminder_offsets_for(lab)]
     return render_template(
         "registrations/manage.html",
         registration=registration,
@@ -207,7 +212,9 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
         cancel_form=ConfirmForm(),
         calendar=calendar_links(registration, ics_url=url_for("registrations.invite", token=token)),
         protocol_panel=manage_panel(registration, now=now),
-        reminder_offsets=[describe_offset(offset) for offset in reminder_offsets_for(lab)],
+        reminder_offsets=offsets,
+        # '24 hours before and 1 hour before', joined the way the page's language joins a list.
+        reminder_when=format_list(offsets, locale=current_language()),
     )
 
 
@@ -223,7 +230,7 @@ def cancel(token: str) -> Response | str:
         except SessionAlreadyStarted as error:
             flash(str(error), "error")
         else:
-            flash("Your registration is cancelled. We've sent you a confirmation.", "success")
+            flash(gettext("Your registration is cancelled. We've sent you a confirmation."), "success")
         return redirect(url_for("registrations.manage", token=token))
     return render_template("registrations/cancel.html", registration=registration, lab=registration.lab_session,
                            token=token, form=form)
@@ -241,7 +248,7 @@ def take_seat(token: str) -> Response | str | tuple[str, int]:
         except (SeatAlreadyTaken, NotWaitlisted, RegistrationClosed) as error:
             flash(str(error), "error")
             return redirect(url_for("registrations.manage", token=token))
-        flash("The seat is yours — you're confirmed. We've emailed you the calendar invite.", "success")
+        flash(gettext("The seat is yours — you're confirmed. We've emailed you the calendar invite."), "success")
         return redirect(url_for("registrations.manage", token=token))
     return render_template("registrations/take_seat.html", registration=registration,
                            lab=registration.lab_session, token=token, form=form,
@@ -275,14 +282,14 @@ def prework(token: str) -> Response | str | tuple[str, int]:
                for prompt in panel.prompts}
     errors: list[str] = []
     if not ButtonForm().validate_on_submit():
-        errors.append("The form expired. Please reload the page and send it again.")
+        errors.append(gettext("The form expired. Please reload the page and send it again."))
     else:
         try:
             save_prework_answers(registration_id=registration.id, answers=answers, now=now)
         except (PreworkClosed, InvalidPrework) as error:
             errors.append(str(error))
         else:
-            flash("Your reflections are saved. You can change them until the session starts.", "success")
+            flash(gettext("Your reflections are saved. You can change them until the session starts."), "success")
             return redirect(url_for("registrations.manage", token=token) + "#prework")
     if panel.can_edit:  # keep what they typed; after the start, show only what is really saved
         panel = replace(panel, answers={**panel.answers, **answers})

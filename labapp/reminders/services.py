@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -252,7 +253,7 @@ def find_by_stop_token(*, registration_id: int, token: str) -> Registration:
     plausible = 0 < registration_id < 2**31 and 0 < len(token) <= 100
     registration = db.session.get(Registration, registration_id) if plausible else None
     if registration is None or registration.anonymised_at is not None or not is_stop_token(registration, token):
-        raise ReminderLinkInvalid("That link is not valid.")
+        raise ReminderLinkInvalid(_l("That link is not valid."))
     return registration
 
 

@@ -4,6 +4,7 @@ manage page's reminders switch."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
@@ -62,5 +63,6 @@ def preference(token: str) -> Response:
         abort(400)
     on = form.turn.data == "on"
     set_reminders(registration_id=registration.id, on=on, now=utcnow())
-    flash("Reminders are back on." if on else "Reminders are off for this session. Your seat stays yours.", "success")
+    flash(gettext("Reminders are back on.") if on
+          else gettext("Reminders are off for this session. Your seat stays yours."), "success")
     return redirect(url_for("registrations.manage", token=token) + "#reminders-title")

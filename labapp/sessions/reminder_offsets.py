@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from flask_babel import ngettext
+
 from config import parse_offsets
 from labapp.sessions.models import LabSession
 from labapp.settings import settings
@@ -16,14 +18,16 @@ log = logging.getLogger(__name__)
 
 
 def describe_offset(offset: timedelta) -> str:
-    """'24 hours before', '1 hour before', '90 minutes before', '2 days before'."""
+    """'24 hours before', '1 hour before', '90 minutes before', '2 days before' (in the language being rendered)."""
     seconds = int(offset.total_seconds())
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
-        # Days only from two on: people say "24 hours before", not "1 day before".
-        if seconds % size == 0 and (unit != "day" or seconds >= 2 * size):
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} before"
-    return f"{seconds} seconds before"
+    # Days only from two on: people say "24 hours before", not "1 day before".
+    if seconds % 86400 == 0 and seconds >= 2 * 86400:
+        return str(ngettext("%(num)d day before", "%(num)d days before", seconds // 86400))
+    if seconds % 3600 == 0:
+        return str(ngettext("%(num)d hour before", "%(num)d hours before", seconds // 3600))
+    if seconds % 60 == 0:
+        return str(ngettext("%(num)d minute before", "%(num)d minutes before", seconds // 60))
+    return str(ngettext("%(num)d second before", "%(num)d seconds before", seconds))
 
 
 def session_offsets(lab: LabSession, default: list[timedelta]) -> list[timedelta]:
