@@ -44,9 +44,11 @@ def test_lang_parameter_sets_and_remembers_the_choice(client):
 
 def test_the_switch_links_to_this_page_in_each_language(client):
     html = client.get("/protocol").get_data(as_text=True)
-    switch = html.split('class="language-switch"')[1].split("</nav>")[0]
+    switch = html.split('class="language-switch"')[1].split(">", 1)[1].split("</nav>")[0]
     assert 'href="/protocol?lang=en" hreflang="en" lang="en" aria-current="true">English</a>' in switch
     assert 'href="/protocol?lang=es" hreflang="es" lang="es">Español</a>' in switch
+    # What a sighted visitor reads (CONTRACT: "English | Español"); the bar itself is hidden from screen readers.
+    assert " ".join(re.sub(r"<[^>]+>", " ", switch).split()) == "English | Español"
 
 
 def test_cached_home_page_is_kept_per_language(app, client):
