@@ -57,14 +57,19 @@ def fill(language: str) -> int:
     for message in catalog:
         if not message.id:
             continue
-        if (not message.string or message.fuzzy) and message.id in known:
+        if (_is_empty(message.string) or message.fuzzy) and message.id in known:
             message.string = known[message.id]
             message.flags.discard("fuzzy")
-        if not message.string or (isinstance(message.string, tuple) and not all(message.string)):
+        if _is_empty(message.string):
             missing += 1
     with (folder / "messages.po").open("wb") as handle:
         write_po(handle, catalog, omit_header=False, sort_output=True, include_lineno=False, width=100)
     return missing
+
+
+def _is_empty(string: object) -> bool:
+    # A plural entry's string is a tuple, ("", "") when untranslated: truthy, yet empty.
+    return not string or (isinstance(string, tuple) and not all(string))
 
 
 def compile_all() -> None:
