@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from labapp.core.forms import SafeForm
+from labapp.i18n import LANGUAGES
 from labapp.registrations.models import FOCUS_POPULATIONS, ROLE_LABELS
 
 
@@ -75,3 +77,13 @@ class RemindersForm(SafeForm):
     """The manage page's reminders switch: `turn` is "on" or "off"."""
 
     turn = HiddenField(validators=[AnyOf(("on", "off"))])
+
+
+class EmailLanguageForm(SafeForm):
+    """The manage page's "Language for emails" choice: each language named in itself."""
+
+    language = RadioField(
+        _l("Language for emails"),
+        choices=list(LANGUAGES.items()),
+        validators=[DataRequired(_l("Please choose a language."))],
+    )
