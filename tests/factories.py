@@ -69,8 +69,9 @@ def make_registration(lab: LabSession, *, now: datetime | None = None, **overrid
     return register_result(lab, now=now, **overrides).registration
 
 
-def register_result(lab: LabSession, *, now: datetime | None = None, **overrides: Any) -> RegistrationResult:
-    return register(lab_session_id=lab.id, details=details(**overrides), now=now or now_utc())
+def register_result(lab: LabSession, *, now: datetime | None = None, language: str = "en",
+                    **overrides: Any) -> RegistrationResult:
+    return register(lab_session_id=lab.id, details=details(**overrides), now=now or now_utc(), language=language)
 
 
 def registration_form(**overrides: Any) -> dict[str, Any]:

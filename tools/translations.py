@@ -72,6 +72,7 @@ def fill(language: str) -> int:
     return missing
 
 
+
 def compile_all() -> None:
     for language in LANGUAGES:
         folder = TRANSLATIONS / language / "LC_MESSAGES"

@@ -18,6 +18,7 @@ from labapp.accounts.models import User, UserRole, new_session_token
 from labapp.core.addresses import email_key
 from labapp.core.urls import external_url
 from labapp.db import db, unit_of_work
+from labapp.i18n import DEFAULT_LANGUAGE
 from labapp.mail.kinds import EmailKind
 from labapp.mail.models import MailRequestKind
 from labapp.mail.outbox import queue_email, render_email
@@ -199,12 +200,16 @@ def send_password_reset(*, email: str, now: datetime, **_: object) -> bool:
         return False
     token = make_reset_token(user, now=now)
     reset_url = external_url("accounts.reset", token=token)
+    # In the account's own language once users have one (users.language, the facilitators' setting);
+    # English until then. The page the request came from says nothing about who reads the inbox.
+    language = getattr(user, "language", None) or DEFAULT_LANGUAGE
     subject, text_body, html_body = render_email(
-        EmailKind.PASSWORD_RESET, user=user, reset_url=reset_url, minutes=RESET_MAX_AGE_SECONDS // 60
+        EmailKind.PASSWORD_RESET, language=language, user=user, reset_url=reset_url,
+        minutes=RESET_MAX_AGE_SECONDS // 60,
     )
     with unit_of_work():
         queue_email(to_address=user.email, to_name=user.name, subject=subject, text_body=text_body,
-                    html_body=html_body, kind=EmailKind.PASSWORD_RESET, now=now)
+                    html_body=html_body, kind=EmailKind.PASSWORD_RESET, now=now, language=language)
     return True
 
 

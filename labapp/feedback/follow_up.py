@@ -9,6 +9,8 @@ from sqlalchemy import select, update
 from labapp.db import db, is_postgres, unit_of_work
 from labapp.feedback.links import feedback_url
 from labapp.mail.kinds import EmailKind
+from labapp.mail.language import in_language
+from labapp.protocol.models import ProtocolComponent
 from labapp.protocol.services import commitments_component
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.notifications import queue_registration_email
@@ -65,11 +67,15 @@ def send_due_follow_ups(*, now: datetime) -> int:
                 .values(follow_up_sent_at=now)
                 .execution_options(synchronize_session=False)
             )
-        commitments = commitments_component()
+        # The protocol's next steps in each person's language: read once per language, rendered inside it.
+        commitments: dict[str, ProtocolComponent | None] = {}
         for registration in registrations:
             # The one ask for feedback: checked-in people only, once, with their private link.
             link = feedback_url(registration_id=registration.id, token_salt=registration.token_salt)
-            queue_registration_email(registration, kind=EmailKind.FOLLOW_UP, now=now, commitments=commitments,
-                                     feedback_url=link)
+            with in_language(registration.language) as language:
+                if language not in commitments:
+                    commitments[language] = commitments_component()
+                queue_registration_email(registration, kind=EmailKind.FOLLOW_UP, now=now,
+                                         commitments=commitments[language], feedback_url=link)
             queued += 1
     return queued

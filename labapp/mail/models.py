@@ -81,4 +81,6 @@ class MailRequest(Model):
     email: Mapped[str] = mapped_column(String(254))
     # For a manage link: which session (no foreign key: a deleted session just makes it a no-op).
     lab_session_id: Mapped[int | None]
+    # The language of the page the request came from: the email is written in it.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     created_at: Mapped[datetime]

@@ -19,6 +19,7 @@ from labapp.db import db, unit_of_work
 from labapp.mail.calendar import uid_domain
 from labapp.mail.compose import new_message_id
 from labapp.mail.kinds import EmailKind
+from labapp.mail.language import email_language, in_language
 from labapp.mail.models import OutboxMessage, OutboxStatus
 
 
@@ -35,8 +36,12 @@ def queue_email(
     reply_to: str | None = None,
     headers: dict[str, Any] | None = None,
     registration_id: int | None = None,
+    language: str = "en",
 ) -> OutboxMessage:
-    """Add one email to the outbox in the caller's transaction (nothing is sent here)."""
+    """Add one email to the outbox in the caller's transaction (nothing is sent here).
+
+    `language` is the one the email was rendered in (see `render_email`): it goes out as Content-Language.
+    """
     message = OutboxMessage(
         kind=kind,
         to_address=to_address,
@@ -47,7 +52,7 @@ def queue_email(
         html_body=html_body,
         calendar_ics=calendar_ics,
         reply_to=reply_to or current_app.config.get("MAIL_REPLY_TO"),
-        headers=headers or {},
+        headers={"Content-Language": email_language(language), **(headers or {})},
         registration_id=registration_id,
         status=OutboxStatus.PENDING,
         created_at=now,
@@ -60,12 +65,17 @@ def queue_email(
     return message
 
 
-def render_email(kind: EmailKind, **context: Any) -> tuple[str, str, str]:
-    """Render the kind's templates/mail/<template>.{subject.txt,txt,html} into (subject, text, html)."""
+def render_email(kind: EmailKind, *, language: str, **context: Any) -> tuple[str, str, str]:
+    """Render the kind's templates/mail/<template>.{subject.txt,txt,html} into (subject, text, html), in `language`.
+
+    Whatever else the email shows in words (dates, reminder prompts, an invite) must be computed inside
+    `in_language(language)` too; the HTML part's <html lang> says the language.
+    """
     template = kind.template
-    subject = render_template(f"mail/{template}.subject.txt", **context).strip()
-    text_body = render_template(f"mail/{template}.txt", **context)
-    html_body = render_template(f"mail/{template}.html", **context)
+    with in_language(language):
+        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+        text_body = render_template(f"mail/{template}.txt", **context)
+        html_body = render_template(f"mail/{template}.html", **context)
     return subject, text_body, html_body
 
 

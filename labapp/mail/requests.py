@@ -10,6 +10,8 @@ from sqlalchemy import delete, select
 
 from labapp.core.addresses import email_key
 from labapp.db import db, unit_of_work
+from labapp.i18n import DEFAULT_LANGUAGE
+from labapp.mail.language import email_language
 from labapp.mail.models import MailRequest, MailRequestKind
 
 log = logging.getLogger(__name__)
@@ -20,10 +22,15 @@ MailRequestHandler = Callable[..., bool]
 BATCH = 50
 
 
-def queue_mail_request(*, kind: MailRequestKind, email: str, now: datetime, lab_session_id: int | None = None) -> None:
-    """Save the request for the worker (one INSERT whatever the address: nothing to learn from timing)."""
+def queue_mail_request(*, kind: MailRequestKind, email: str, now: datetime, lab_session_id: int | None = None,
+                       language: str = DEFAULT_LANGUAGE) -> None:
+    """Save the request for the worker (one INSERT whatever the address: nothing to learn from timing).
+
+    `language` is the page's: an email that has no other language to follow (the record link) is written in it.
+    """
     with unit_of_work():
-        db.session.add(MailRequest(kind=kind, email=email[:254], lab_session_id=lab_session_id, created_at=now))
+        db.session.add(MailRequest(kind=kind, email=email[:254], lab_session_id=lab_session_id,
+                                   language=email_language(language), created_at=now))
 
 
 def resolve_mail_requests(*, handlers: Mapping[MailRequestKind, MailRequestHandler], now: datetime) -> int:
@@ -53,8 +60,8 @@ def _resolve_one(request_id: int, *, handlers: Mapping[MailRequestKind, MailRequ
             )
             if request is None:
                 return 0  # another worker has it
-            sent = handlers[MailRequestKind(request.kind)](email=request.email,
-                                                          lab_session_id=request.lab_session_id, now=now)
+            sent = handlers[MailRequestKind(request.kind)](email=request.email, lab_session_id=request.lab_session_id,
+                                                          language=request.language, now=now)
             db.session.delete(request)
         return int(bool(sent))
     except Exception:  # one bad request must not stop the others

@@ -219,6 +219,7 @@ def export_person(registration: Registration) -> dict[str, Any]:
                 "accommodations": r.accommodations,
                 "hopes": r.hopes,
                 "prework_answers": r.prework_answers,
+                "language": r.language,
                 "registered_at": r.registered_at.isoformat(),
                 "cancelled_at": r.cancelled_at.isoformat() if r.cancelled_at else None,
                 "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,

@@ -13,6 +13,7 @@ from labapp.core.csv_export import csv_lines
 from labapp.core.urls import external_url
 from labapp.db import db, unit_of_work
 from labapp.feedback.services import commitments_by_session
+from labapp.i18n import DEFAULT_LANGUAGE
 from labapp.mail.kinds import EmailKind
 from labapp.mail.models import MailRequestKind
 from labapp.mail.outbox import queue_email, render_email
@@ -74,13 +75,13 @@ def total_hours(entries: list[RecordEntry]) -> float:
     return round(sum(e.lab.duration_minutes for e in entries) / 60, 2)
 
 
-def request_record_link(*, email: str, now: datetime) -> None:
-    """Ask the worker for a link to this address's record: the same work for any address."""
-    queue_mail_request(kind=MailRequestKind.RECORD_LINK, email=email, now=now)
+def request_record_link(*, email: str, now: datetime, language: str = DEFAULT_LANGUAGE) -> None:
+    """Ask the worker for a link to this address's record, in `language` (the page's): the same work for any address."""
+    queue_mail_request(kind=MailRequestKind.RECORD_LINK, email=email, now=now, language=language)
 
 
-def send_record_link(*, email: str, now: datetime, **_: object) -> bool:
-    """(Worker) Email a 24-hour link to the record if the address has registrations; False otherwise."""
+def send_record_link(*, email: str, now: datetime, language: str = DEFAULT_LANGUAGE, **_: object) -> bool:
+    """(Worker) Email a 24-hour link to the record, in `language`, if the address has registrations; False otherwise."""
     try:
         address, email_key = normalise_email(email)
     except InvalidEmail:
@@ -96,10 +97,10 @@ def send_record_link(*, email: str, now: datetime, **_: object) -> bool:
         db.session.add(RecordLink(token_hash=token_hash, email_key=email_key, created_at=now,
                                   expires_at=now + RECORD_LINK_LIFETIME))
         url = external_url("records.record", token=token)
-        subject, text_body, html_body = render_email(EmailKind.RECORD_LINK, record_url=url,
+        subject, text_body, html_body = render_email(EmailKind.RECORD_LINK, language=language, record_url=url,
                                                      hours=int(RECORD_LINK_LIFETIME.total_seconds() // 3600))
         queue_email(to_address=address, subject=subject, text_body=text_body, html_body=html_body,
-                    kind=EmailKind.RECORD_LINK, now=now)
+                    kind=EmailKind.RECORD_LINK, now=now, language=language)
     return True
 
 

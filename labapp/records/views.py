@@ -13,6 +13,7 @@ from labapp.core.addresses import email_key
 from labapp.core.attempts import TooManyAttempts, count_attempt
 from labapp.core.forms import SafeForm
 from labapp.extensions import configured_limit, limiter
+from labapp.i18n import page_language
 from labapp.records.errors import RecordLinkExpired, RecordLinkNotFound
 from labapp.records.services import (
     RecordEntry,
@@ -44,7 +45,8 @@ def request_link() -> ResponseReturnValue:
         except TooManyAttempts:
             pass  # one email per address per window; the page stays the same, so it says nothing
         else:
-            request_record_link(email=form.email.data or "", now=utcnow())  # as typed: the email goes there
+            # As typed: the email goes there, in the page's language.
+            request_record_link(email=form.email.data or "", now=utcnow(), language=page_language())
         return redirect(url_for("records.link_sent"))
     status = 400 if form.is_submitted() else 200
     return render_template("records/request.html", form=form), status

@@ -12,6 +12,7 @@ from labapp import timefmt
 from labapp.core.urls import external_url
 from labapp.db import unit_of_work
 from labapp.mail.kinds import EmailKind
+from labapp.mail.language import in_language
 from labapp.mail.models import OutboxMessage
 from labapp.protocol.agendas import session_agenda
 from labapp.registrations.errors import CertificateNotAvailable
@@ -72,7 +73,8 @@ def certificate_url(registration: Registration) -> str:
 
 def queue_certificate_email(registration: Registration, *, now: datetime) -> OutboxMessage:
     """Email the person a link to their certificate (facilitators' 'resend'); CertificateNotAvailable otherwise."""
-    certificate = certificate_for(registration, now=now)
+    with in_language(registration.language):  # its date and duration, as the email shows them
+        certificate = certificate_for(registration, now=now)
     with unit_of_work():
         message = queue_registration_email(
             registration, kind=EmailKind.CERTIFICATE, now=now,

@@ -47,3 +47,7 @@ class InvalidPrework(DomainError, ValueError):
 
 class CertificateNotAvailable(DomainError, PermissionError):
     """Only confirmed, checked-in attendees get a certificate, and only once the session has ended."""
+
+
+class InvalidLanguage(DomainError, ValueError):
+    """Emails can be written only in a language the site speaks."""

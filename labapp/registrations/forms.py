@@ -8,6 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from labapp.core.forms import SafeForm
+from labapp.i18n import LANGUAGES
 from labapp.registrations.models import FOCUS_POPULATIONS, ROLE_LABELS
 
 
@@ -77,3 +78,13 @@ class RemindersForm(SafeForm):
     """The manage page's reminders switch: `turn` is "on" or "off"."""
 
     turn = HiddenField(validators=[AnyOf(("on", "off"))])
+
+
+class EmailLanguageForm(SafeForm):
+    """The manage page's "Language for emails" choice: each language named in itself."""
+
+    language = RadioField(
+        _l("Language for emails"),
+        choices=list(LANGUAGES.items()),
+        validators=[DataRequired(_l("Please choose a language."))],
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext
 
 from labapp.mail.calendar import (
     CalendarEvent,
@@ -53,16 +54,18 @@ def registration_event(registration: Registration, *, cancelled: bool = False, p
     """
     lab = registration.lab_session
     join = join and shows_join_link(registration) and not cancelled
+    # In the current language: the person's own in an email's invite (see notifications.py), the page's
+    # for a download. SUMMARY stays the session's title, as its facilitator wrote it.
     lines = [lab.summary] if lab.summary else []
     if join:
-        lines.append(f"Join online: {lab.join_url}")
-    lines.append(f"Agenda: {agenda_url(lab)}")
+        lines.append(gettext("Join online: %(url)s", url=lab.join_url))
+    lines.append(gettext("Agenda: %(url)s", url=agenda_url(lab)))
     if private:
-        lines.append(f"Your registration (update or cancel): {manage_url(registration)}")
+        lines.append(gettext("Your registration (update or cancel): %(url)s", url=manage_url(registration)))
     if lab.has_venue:
         location = lab.location
     else:
-        location = lab.join_url if join else "Online"
+        location = lab.join_url if join else gettext("Online")
     return CalendarEvent(
         uid=registration_uid(registration),
         # A cancellation must not be older than the invite it removes, or clients ignore it.
@@ -71,8 +74,8 @@ def registration_event(registration: Registration, *, cancelled: bool = False, p
         ends_at=lab.ends_at,
         timezone=lab.timezone,
         summary=lab.title,
-        description="\n\n".join(lines),
-        location=location,
+        description="\n\n".join(str(line) for line in lines),
+        location=str(location),
         organizer_name=current_app.config["ORGANISATION_NAME"],
         organizer_email=envelope_sender(current_app.config["MAIL_DEFAULT_SENDER"]),
         url=session_url(lab),

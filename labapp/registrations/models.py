@@ -97,6 +97,9 @@ class Registration(Model):
     sensitive_erased_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
     follow_up_sent_at: Mapped[datetime | None]
+    # The language every email to this person is written in ('en' or 'es'): the page's language
+    # when they registered, changeable on the manage page.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
     lab_session: Mapped[LabSession] = relationship(back_populates="registrations", lazy="joined", innerjoin=True)
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from labapp.core.urls import external_url
 from labapp.db import db
 from labapp.mail.kinds import EmailKind
+from labapp.mail.language import in_language
 from labapp.mail.models import OutboxMessage
 from labapp.mail.outbox import queue_email, render_email
 from labapp.registrations.invites import invite_for_email
@@ -39,6 +40,7 @@ class PreparedEmail:
     html_body: str
     calendar_ics: str | None
     reply_to: str | None
+    language: str = "en"
 
     def fill(self, marker: str, value: object) -> PreparedEmail:
         """The same email with every `marker` replaced by `value`."""
@@ -63,6 +65,7 @@ class PreparedEmail:
             calendar_ics=self.calendar_ics,
             reply_to=self.reply_to,
             registration_id=registration_id,
+            language=self.language,
         )
 
 
@@ -75,6 +78,8 @@ def prepare_registration_email(
     session's row lock, so the lock is held only for the seat check and the inserts.
     Confirmations, promotions and session updates carry a calendar invite (REQUEST), cancellations
     its removal (CANCEL), with the same UID: see `EmailKind.invite` in mail/kinds.py.
+    Everything, the invite's description too, is in the person's language (`registration.language`);
+    values in `extra` that hold words must have been computed in it as well (`in_language`).
     """
     lab = registration.lab_session
     context = {
@@ -88,7 +93,9 @@ def prepare_registration_email(
         "my_record_url": external_url("records.request_link"),
         **extra,
     }
-    subject, text_body, html_body = render_email(kind, **context)
+    with in_language(registration.language) as language:
+        subject, text_body, html_body = render_email(kind, language=language, **context)
+        calendar_ics = invite_for_email(registration, kind=kind, now=now)
     return PreparedEmail(
         kind=kind,
         to_address=registration.email,
@@ -96,7 +103,8 @@ def prepare_registration_email(
         subject=subject,
         text_body=text_body,
         html_body=html_body,
-        calendar_ics=invite_for_email(registration, kind=kind, now=now),
+        calendar_ics=calendar_ics,
+        language=language,
         # A session's own reply-to (set by its facilitator) wins over the site-wide MAIL_REPLY_TO.
         reply_to=lab.reply_to or current_app.config.get("MAIL_REPLY_TO"),
     )

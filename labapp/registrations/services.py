@@ -17,11 +17,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from labapp.core.addresses import split_address
 from labapp.db import db, unit_of_work
+from labapp.i18n import DEFAULT_LANGUAGE, supported
 from labapp.mail.kinds import EmailKind
+from labapp.mail.language import email_language
 from labapp.mail.models import MailRequestKind
 from labapp.mail.requests import queue_mail_request
 from labapp.registrations.errors import (
     InvalidEmail,
+    InvalidLanguage,
     RegistrationClosed,
     RegistrationNotFound,
     SessionAlreadyStarted,
@@ -158,13 +161,15 @@ def waitlist_position(registration: Registration) -> int | None:
 
 
 def register(
-    *, details: RegistrationDetails, now: datetime, lab_session_id: int | None = None, slug: str | None = None
+    *, details: RegistrationDetails, now: datetime, lab_session_id: int | None = None, slug: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> RegistrationResult:
     """Give the person a seat, or a waitlist place when full; never two registrations per email.
 
     The session is named by id or by slug (SessionNotFound when there is none). The seat decision
     and the insert run under the session's row lock, so concurrent requests for the last seat take
     turns and none overbooks. A repeat registration changes nothing and re-sends the person's link.
+    `language` (the page's) is the one every email to the person is written in, until they change it.
 
     Everyone registering for a popular session queues on that one lock, so little happens while
     holding it: the locked row itself carries the seat counts (kept by the database), and the row
@@ -174,6 +179,7 @@ def register(
     """
     email, email_key = normalise_email(details.email)
     details = _clean(details)
+    language = email_language(language)
     try:
         with unit_of_work():
             lab, existing_id = session_for_registration(email_key=email_key, lab_session_id=lab_session_id,
@@ -188,7 +194,7 @@ def register(
                 return RegistrationResult(existing, Outcome.ALREADY_REGISTERED, lab_session_id, email)
             forecast_version = _version(lab)
             draft = _Draft.build(lab, email=email, email_key=email_key, details=details,
-                                 has_seat=lab.confirmed_count < lab.capacity, now=now)
+                                 has_seat=lab.confirmed_count < lab.capacity, now=now, language=language)
             lab = lock_lab_session(lab.id)
             if not lab.is_open_for_registration(now):
                 raise RegistrationClosed(closed_reason(lab, now))
@@ -196,7 +202,7 @@ def register(
             has_seat = lab.confirmed_count + seats_on_offer(lab) < lab.capacity
             if draft.has_seat != has_seat or _version(lab) != forecast_version:
                 draft = _Draft.build(lab, email=email, email_key=email_key, details=details, has_seat=has_seat,
-                                     now=now, salt=draft.registration.token_salt)
+                                     now=now, salt=draft.registration.token_salt, language=language)
             registration = draft.registration
             db.session.add(registration)
             db.session.flush()
@@ -232,7 +238,7 @@ class _Draft:
 
     @classmethod
     def build(cls, lab: LabSession, *, email: str, email_key: str, details: RegistrationDetails, has_seat: bool,
-              now: datetime, salt: str | None = None) -> _Draft:
+              now: datetime, language: str, salt: str | None = None) -> _Draft:
         salt = salt or new_salt()
         token = derive_token(MANAGE_PURPOSE, salt)
         registration = Registration(
@@ -254,6 +260,7 @@ class _Draft:
             confirmed_at=now if has_seat else None,
             waitlisted_at=None if has_seat else now,
             updated_at=now,
+            language=language,
         )
         # Linked without events: a draft that is thrown away must not linger in lab.registrations.
         set_committed_value(registration, "lab_session", lab)
@@ -301,6 +308,20 @@ def update_details(*, registration_id: int, details: RegistrationDetails, now: d
         registration.accommodations = details.accommodations
         registration.hopes = details.hopes
         registration.updated_at = now
+    return registration
+
+
+def change_email_language(*, registration_id: int, language: str, now: datetime) -> Registration:
+    """Write every later email to this person in `language` (InvalidLanguage when the site does not speak it)."""
+    if supported(language) != language:
+        raise InvalidLanguage(language)
+    with unit_of_work():
+        registration = db.session.get(Registration, registration_id)
+        if registration is None or registration.anonymised_at is not None:
+            raise RegistrationNotFound("That registration no longer exists.")
+        if registration.language != language:
+            registration.language = language
+            registration.updated_at = now
     return registration
 
 

@@ -16,12 +16,13 @@ from labapp.core.addresses import email_key
 from labapp.core.attempts import count_attempt
 from labapp.core.forms import ConfirmForm, strip_control_characters
 from labapp.extensions import configured_limit, limiter
-from labapp.i18n import current_language
+from labapp.i18n import LANGUAGES, current_language, page_language
 from labapp.protocol.forms import ButtonForm
 from labapp.registrations.certificates import certificate_for
 from labapp.registrations.errors import (
     CertificateNotAvailable,
     InvalidEmail,
+    InvalidLanguage,
     InvalidPrework,
     NotWaitlisted,
     PreworkClosed,
@@ -30,7 +31,7 @@ from labapp.registrations.errors import (
     SeatAlreadyTaken,
     SessionAlreadyStarted,
 )
-from labapp.registrations.forms import DetailsForm, RegistrationForm, ResendLinkForm
+from labapp.registrations.forms import DetailsForm, EmailLanguageForm, RegistrationForm, ResendLinkForm
 from labapp.registrations.invites import calendar_links, has_calendar_entry, invite_download
 from labapp.registrations.models import EducatorRole, Registration
 from labapp.registrations.prework import manage_panel, save_prework_answers
@@ -45,6 +46,7 @@ from labapp.registrations.seat_offers import take_offered_seat
 from labapp.registrations.services import (
     RegistrationDetails,
     cancel_registration,
+    change_email_language,
     find_by_manage_token,
     register,
     resend_manage_link,
@@ -81,7 +83,8 @@ def create(slug: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             # By slug: register finds the session in the statement that forecasts its seats.
-            result = register(slug=slug, details=_details(form, form.email.data or ""), now=now)
+            result = register(slug=slug, details=_details(form, form.email.data or ""), now=now,
+                              language=page_language())
         except SessionNotFound:
             abort(404)
         except InvalidEmail:
@@ -198,7 +201,8 @@ def manage(token: str) -> Response | str | tuple[str, int]:
     return _render_manage(registration, token, form, now)
 
 
-def _render_manage(registration: Registration, token: str, form: DetailsForm, now: datetime) -> str:
+def _render_manage(registration: Registration, token: str, form: DetailsForm, now: datetime,
+                   language_form: EmailLanguageForm | None = None) -> str:
     lab = registration.lab_session
     offsets = [describe_offset(offset) for offset in reminder_offsets_for(lab)]
     return render_template(
@@ -215,7 +219,27 @@ def _render_manage(registration: Registration, token: str, form: DetailsForm, no
         reminder_offsets=offsets,
         # '24 hours before and 1 hour before', joined the way the page's language joins a list.
         reminder_when=format_list(offsets, locale=current_language()),
+        language_form=language_form or EmailLanguageForm(language=registration.language),
     )
+
+
+@bp.post("/manage/<token>/language")
+@limiter.limit(configured_limit("RATELIMIT_MANAGE"), methods=["POST"])
+def email_language(token: str) -> Response | tuple[str, int]:
+    """Choose the language of every later email to this person."""
+    registration = registration_or_404(token)
+    now = utcnow()
+    form = EmailLanguageForm()
+    if form.validate_on_submit():
+        try:
+            change_email_language(registration_id=registration.id, language=form.language.data or "", now=now)
+        except InvalidLanguage:
+            form.language.errors = [*form.language.errors, gettext("Please choose a language.")]
+        else:
+            flash(gettext("We'll write to you in %(language)s from now on.",
+                          language=LANGUAGES[registration.language]), "success")
+            return redirect(url_for("registrations.manage", token=token))
+    return _render_manage(registration, token, DetailsForm(obj=registration), now, language_form=form), 400
 
 
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])

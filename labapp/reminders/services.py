@@ -25,6 +25,7 @@ from sqlalchemy.orm import lazyload
 
 from labapp.db import db, is_postgres, unit_of_work
 from labapp.mail.kinds import EmailKind
+from labapp.mail.language import in_language
 from labapp.mail.models import OutboxStatus
 from labapp.mail.outbox import by_ids, reserve_ids, to_registrations, with_delivery, withdraw
 from labapp.protocol.agendas import reminder_prompts
@@ -183,16 +184,18 @@ def _decide_and_queue(claimed: list[Registration], due: dict[int, _DueSession], 
     if not to_send:
         return 0
     by_id = {registration.id: registration for registration in claimed}
-    # The same prompts as the session's pre-work: one lookup per session in the batch, not per person.
-    prompts_by_session: dict[int, list[str]] = {}
+    # The same prompts as the session's pre-work, in the person's language: one lookup per session and
+    # language in the batch, not per person.
+    prompts_by_session: dict[tuple[int, str], list[str]] = {}
     messages = []
     for delivery_id, registration_id in to_send:
         registration = by_id[registration_id]
         lab = due[registration.lab_session_id].lab
-        if lab.id not in prompts_by_session:
-            prompts_by_session[lab.id] = reminder_prompts(lab_session_id=lab.id)
-        prompts = prompts_by_session[lab.id]
-        messages.append((delivery_id, queue_reminder_email(registration, lab, now=now, prompts=prompts)))
+        with in_language(registration.language) as language:
+            if (lab.id, language) not in prompts_by_session:
+                prompts_by_session[lab.id, language] = reminder_prompts(lab_session_id=lab.id)
+            prompts = prompts_by_session[lab.id, language]
+            messages.append((delivery_id, queue_reminder_email(registration, lab, now=now, prompts=prompts)))
     if not is_postgres():
         reserve_ids([message for _, message in messages])
     db.session.flush()

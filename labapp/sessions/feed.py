@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
@@ -39,9 +40,15 @@ def feed_sessions(*, now: datetime) -> list[LabSession]:
 
 
 def session_event(lab: LabSession) -> CalendarEvent:
-    """A session as a public calendar entry: where and what, never the join link or who is coming."""
-    description = "\n\n".join(part for part in (lab.summary, f"Details and registration: {session_url(lab)}",
-                                                f"Agenda: {agenda_url(lab)}") if part)
+    """A session as a public calendar entry: where and what, never the join link or who is coming.
+
+    The words around the links follow the page's language (`/sessions.ics?lang=es`); the title is the session's.
+    """
+    description = "\n\n".join(part for part in (
+        lab.summary,
+        str(gettext("Details and registration: %(url)s", url=session_url(lab))),
+        str(gettext("Agenda: %(url)s", url=agenda_url(lab))),
+    ) if part)
     return CalendarEvent(
         uid=f"session-{lab.id}@{uid_domain(current_app.config['BASE_URL'])}",
         sequence=lab.sequence,
@@ -49,9 +56,9 @@ def session_event(lab: LabSession) -> CalendarEvent:
         ends_at=lab.ends_at,
         timezone=lab.timezone,
         # Not every client draws STATUS:CANCELLED, so the title says it too.
-        summary=f"Cancelled: {lab.title}" if lab.is_cancelled else lab.title,
+        summary=str(gettext("Cancelled: %(title)s", title=lab.title)) if lab.is_cancelled else lab.title,
         description=description,
-        location=lab.location if lab.has_venue else "Online",
+        location=lab.location if lab.has_venue else str(gettext("Online")),
         organizer_name=current_app.config["ORGANISATION_NAME"],
         organizer_email=envelope_sender(current_app.config["MAIL_DEFAULT_SENDER"]),
         url=session_url(lab),

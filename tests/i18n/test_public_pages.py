@@ -50,7 +50,7 @@ def test_the_switch_link_turns_the_site_spanish_and_it_stays_so_on_the_next_page
     switch = english.split('class="language-switch"')[1].split("</nav>")[0]
     href = re.search(r'href="([^"]+)" hreflang="es"', switch).group(1)
     assert href == "/my-record?lang=es"
-    assert "<h1>Tu registro de aprendizaje profesional</h1>" in client.get(href, headers=ENGLISH).get_data(as_text=True)
+    assert "<h1>Tu historial de desarrollo profesional</h1>" in client.get(href, headers=ENGLISH).get_data(as_text=True)
     # Remembered: other pages, with an English browser and no parameter, are Spanish too.
     privacy = client.get("/privacy", headers=ENGLISH).get_data(as_text=True)
     assert _lang(privacy) == "es" and "Cómo cuidamos tu información" in privacy
@@ -67,7 +67,7 @@ def test_lang_parameter_on_a_manage_link_gives_the_spanish_manage_page(client):
     html = client.get(f"/manage/{manage_token(registration)}?lang=es", headers=ENGLISH).get_data(as_text=True)
     assert _lang(html) == "es"
     assert _title(html).startswith("Tu inscripción · ")
-    assert "Tu lugar en esta sesión está confirmado." in html
+    assert "Tu plaza en esta sesión está confirmada." in html
     assert "Te enviaremos un recordatorio por correo 24 horas antes y 1 hora antes de que empiece." in html
     family = re.search(
         r'<label><input[^>]*value="family_or_community"[^>]*> Familia o miembro de la comunidad</label>', html)
@@ -101,7 +101,7 @@ def test_bad_input_in_spanish_gets_spanish_errors(client):
     assert "Corrige estos puntos para continuar" in html
     assert "Escribe tu nombre." in html
     assert "Dinos tu escuela u organización." in html
-    assert "Acepta recibir correos sobre esta sesión para que podamos confirmar tu lugar." in html
+    assert "Acepta recibir correos sobre esta sesión para que podamos confirmar tu plaza." in html
     assert '<span class="visually-hidden">Error:</span>' in html
     assert "Please enter your name." not in html
 
@@ -157,11 +157,11 @@ def test_other_error_pages_speak_spanish_too(client):
 
 def test_seats_left_and_a_bad_address_are_said_in_spanish(client):
     lab = make_lab_session(capacity=3)
-    assert "Quedan 3 lugares" in client.get("/?lang=es").get_data(as_text=True)
+    assert "Quedan 3 plazas" in client.get("/?lang=es").get_data(as_text=True)
     assert "3 seats left" in client.get("/?lang=en").get_data(as_text=True)
     make_registration(lab)
     make_registration(lab)
-    assert "Queda 1 lugar" in client.get(f"/sessions/{lab.slug}?lang=es").get_data(as_text=True)
+    assert "Queda 1 plaza" in client.get(f"/sessions/{lab.slug}?lang=es").get_data(as_text=True)
     html = client.post(f"/sessions/{lab.slug}/register?lang=es",
                        data=registration_form(email="not-an-address")).get_data(as_text=True)
     assert "Escribe un correo electrónico válido, como nombre@escuela.org." in html

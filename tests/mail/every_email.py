@@ -44,32 +44,33 @@ EXTRAS = {
 REGISTRATION_KINDS = [kind for kind in kinds_for(Audience.REGISTRANT) if kind != EmailKind.REMINDER]
 
 
-def queue_every_email(*, now: datetime) -> None:
-    """Queue one email of every kind the app sends (and the confirmations the registrations cause)."""
+def queue_every_email(*, now: datetime, language: str = "en") -> None:
+    """Queue one email of every kind the app sends (and the confirmations the registrations cause), each
+    to a person (or from a page) in `language`; the password reset follows the account, so it stays English."""
     lab = make_lab_session(now=now, title=TITLE, format=SessionFormat.HYBRID, location=LOCATION,
                            join_url=JOIN_URL, starts_at=now + timedelta(days=3))
     facilitator = make_user(email="facilitator.with.a.long.name@example.org", now=now)
     for kind in REGISTRATION_KINDS:
         name = kind.removeprefix("registration_").replace("_", ".")
         registration = make_registration(lab, now=now, email=f"{name}.{LONG_ADDRESS}",
-                                         full_name="Jordan Okafor-Whitfield")
+                                         full_name="Jordan Okafor-Whitfield", language=language)
         extra = dict(EXTRAS.get(kind, {}))
         if kind == EmailKind.CERTIFICATE:
-            extra.update(certificate=_certificate(), certificate_url=certificate_url(registration))
+            extra.update(certificate=_certificate(language), certificate_url=certificate_url(registration))
         with unit_of_work():
             queue_registration_email(db.session.get(Registration, registration.id), kind=kind, now=now, **extra)
-    reminded = make_registration(lab, now=now, email=f"reminder.{LONG_ADDRESS}")
+    reminded = make_registration(lab, now=now, email=f"reminder.{LONG_ADDRESS}", language=language)
     with unit_of_work():
         queue_reminder_email(db.session.get(Registration, reminded.id), lab, now=now,
                              prompts=["Which student's voice do you hear least?", "What would change if you did?"])
-    request_record_link(email=reminded.email, now=now)
+    request_record_link(email=reminded.email, now=now, language=language)
     request_password_reset(email=facilitator.email, now=now)
     resolve_mail_requests(now=now)  # the worker turns those two requests into emails
 
 
-def every_email(smtp: SmtpSink, *, now: datetime) -> dict[str, EmailMessage]:
+def every_email(smtp: SmtpSink, *, now: datetime, language: str = "en") -> dict[str, EmailMessage]:
     """Queue and deliver one email of every kind; returns outbox kind -> the message as it arrived."""
-    queue_every_email(now=now)
+    queue_every_email(now=now, language=language)
     deliver_pending(now=now)
     arrived = {str(message["Message-ID"]): message for message in smtp.messages}
     latest = {row.kind: row for row in outbox()}  # oldest first, so the last of each kind wins
@@ -77,7 +78,12 @@ def every_email(smtp: SmtpSink, *, now: datetime) -> dict[str, EmailMessage]:
     return {kind: arrived[row.message_id] for kind, row in latest.items()}
 
 
-def _certificate() -> Certificate:
-    return Certificate(full_name="Jordan Okafor-Whitfield", session_title=TITLE, date="Tuesday, December 8, 2026",
-                       time_range="4:00–5:30 PM EST", duration="1 hour 30 minutes", duration_minutes=90,
+def _certificate(language: str = "en") -> Certificate:
+    # As certificate_for writes it in that language (queue_certificate_email computes it inside in_language).
+    date, time_range, duration = {
+        "en": ("Tuesday, December 8, 2026", "4:00–5:30 PM EST", "1 hour 30 minutes"),
+        "es": ("martes, 8 de diciembre de 2026", "16:00–17:30 EST", "90 minutos"),
+    }[language]
+    return Certificate(full_name="Jordan Okafor-Whitfield", session_title=TITLE, date=date,
+                       time_range=time_range, duration=duration, duration_minutes=90,
                        facilitators=["Facilitator One"], organisation_name="Conversation Labs", topics=[])
