@@ -57,7 +57,8 @@ def fill(language: str) -> int:
     for message in catalog:
         if not message.id:
             continue
-        if (not message.string or message.fuzzy) and message.id in known:
+        empty = not message.string or (isinstance(message.string, tuple) and not all(message.string))
+        if (empty or message.fuzzy) and message.id in known:
             message.string = known[message.id]
             message.flags.discard("fuzzy")
         if not message.string or (isinstance(message.string, tuple) and not all(message.string)):
