@@ -7,7 +7,7 @@ import re
 from labapp.accounts.models import User
 from labapp.db import db
 from labapp.registrations.roster import EXPORT_COLUMNS
-from tests.factories import make_registration, make_user
+from tests.factories import make_admin, make_registration, make_user
 from tests.helpers import login
 
 
@@ -137,3 +137,12 @@ def test_the_login_page_follows_the_visitors_language(client):
     assert "Ese correo y esa contraseña no coinciden con ninguna cuenta." in wrong.get_data(as_text=True)
     english = client.get("/account/login?lang=en").get_data(as_text=True)
     assert _lang(english) == "en" and "Forgot your password?" in english
+
+
+def test_an_admin_reads_the_reach_report_in_spanish_and_its_csv_stays_english(client):
+    login(client, make_admin())
+    _choose(client, "es")
+    page = _page(client, "/dashboard/reach")
+    assert "Informe de alcance" in page and "Sesiones realizadas" in page
+    csv_text = client.get("/dashboard/reach.csv").get_data(as_text=True)
+    assert "sessions_held" in csv_text and "Sesiones" not in csv_text
