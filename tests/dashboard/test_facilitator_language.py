@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from babel.dates import format_date
+
 from labapp.accounts.models import User
+from labapp.clock import utcnow
 from labapp.db import db
 from labapp.registrations.roster import EXPORT_COLUMNS
 from tests.factories import make_admin, make_registration, make_user
@@ -39,6 +42,8 @@ def test_a_facilitator_who_chose_spanish_sees_the_dashboard_in_spanish(signed_in
     assert _lang(overview) == "es"
     assert "<h1>Panel</h1>" in overview and "Próximas sesiones" in overview and "Nueva sesión" in overview
     assert "Upcoming sessions" not in overview
+    today = utcnow().date()
+    assert f'text-anchor="end">{format_date(today, "d MMM", locale="es")}</text>' in overview  # the chart's last day
     roster = _page(signed_in, f"/dashboard/sessions/{lab.id}/roster", **english_browser)
     assert _lang(roster) == "es"
     assert "Lista de participantes" in roster and "Registrar asistencia" in roster and "Ana Ruiz" in roster
