@@ -54,12 +54,18 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
     from labapp.accounts.models import User
     from labapp.accounts.services import user_for_session
+    from labapp.accounts.views import signed_in_language
     from labapp.extensions import login_manager
+    from labapp.i18n import set_user_language_loader
 
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to open the facilitator area."
+    login_manager.login_message = lazy_gettext("Please sign in to open the facilitator area.")
+    login_manager.localize_callback = str  # flashed in the page's language, as a plain string the session can keep
+    set_user_language_loader(signed_in_language)
 
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:

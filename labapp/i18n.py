@@ -6,6 +6,7 @@ Emails are rendered in the registration's own language with `flask_babel.force_l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,16 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 _ENVIRON_KEY = "labapp.language"
+
+# The signed-in person's chosen language, or None: accounts registers it at start-up (this bottom
+# layer must not import accounts). A signed-in facilitator's setting beats the cookie and the browser.
+user_language_loader: Callable[[], str | None] = lambda: None  # noqa: E731 - replaced at start-up
+
+
+def set_user_language_loader(loader: Callable[[], str | None]) -> None:
+    """Use `loader` to read the signed-in person's chosen language (None when nobody is signed in)."""
+    global user_language_loader  # one setting, made once at start-up
+    user_language_loader = loader
 
 babel = Babel()
 
@@ -38,7 +49,7 @@ def requested_language() -> str | None:
 
 
 def page_language() -> str:
-    """The visitor's language: ?lang=, then the cookie, then Accept-Language, then English."""
+    """The visitor's language: ?lang=, then a signed-in user's setting, the cookie, Accept-Language, English."""
     if not has_request_context():
         return DEFAULT_LANGUAGE
     cached: str | None = request.environ.get(_ENVIRON_KEY)  # per request (g may outlive one in tests)
@@ -46,6 +57,7 @@ def page_language() -> str:
         return cached
     language = (
         requested_language()
+        or supported(user_language_loader())
         or supported(request.cookies.get(COOKIE))
         or request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
         or DEFAULT_LANGUAGE

@@ -38,6 +38,8 @@ class User(UserMixin, Model):
     # sign-out, a password change or reset and deactivation ends every session of the account at once,
     # a copied cookie included.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # The language the dashboard and account pages speak to this person ("en", "es"); their reset email too.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
     def get_id(self) -> str:
         return self.session_token

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, int_to_bytes
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from labapp.accounts.models import User, UserRole, new_session_token
 from labapp.core.addresses import email_key
 from labapp.core.urls import external_url
 from labapp.db import db, unit_of_work
-from labapp.i18n import DEFAULT_LANGUAGE
+from labapp.i18n import DEFAULT_LANGUAGE, supported
 from labapp.mail.kinds import EmailKind
 from labapp.mail.models import MailRequestKind
 from labapp.mail.outbox import queue_email, render_email
@@ -38,13 +39,13 @@ def create_user(*, email: str, name: str, role: UserRole, password: str, now: da
     """Create a sign-in account; emails are unique ignoring case."""
     email = email_key(email)
     if "@" not in email or len(email) > 254:
-        raise InvalidUser("Please give a valid email address.")
+        raise InvalidUser(_l("Please give a valid email address."))
     validate_password(password)
     if not name.strip():
-        raise InvalidUser("Please give a name.")
+        raise InvalidUser(_l("Please give a name."))
     with unit_of_work():
         if db.session.scalar(select(User).where(User.email == email)):
-            raise InvalidUser(f"A user with email {email} already exists.")
+            raise InvalidUser(_l("A user with email %(email)s already exists.", email=email))
         user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password),
                     is_active=True, created_at=now)
         db.session.add(user)
@@ -78,9 +79,9 @@ RESET_SALT = "labapp.password-reset"
 def validate_password(password: str) -> None:
     """Raise InvalidUser when a password is too short or too long to be a good one."""
     if len(password) < 10:
-        raise InvalidUser("Passwords need at least 10 characters.")
+        raise InvalidUser(_l("Passwords need at least 10 characters."))
     if len(password) > 200:
-        raise InvalidUser("Passwords can have at most 200 characters.")
+        raise InvalidUser(_l("Passwords can have at most 200 characters."))
 
 
 def authenticate(*, email: str, password: str, now: datetime) -> User | None:
@@ -104,7 +105,7 @@ def set_password(*, user_id: int, password: str) -> User:
     with unit_of_work():
         user = db.session.get(User, user_id)
         if user is None:
-            raise InvalidUser("That user no longer exists.")
+            raise InvalidUser(_l("That user no longer exists."))
         user.password_hash = hash_password(password)
         user.session_token = new_session_token()
     return user
@@ -115,10 +116,22 @@ def set_active(*, user_id: int, is_active: bool) -> User:
     with unit_of_work():
         user = db.session.get(User, user_id)
         if user is None:
-            raise InvalidUser("That user no longer exists.")
+            raise InvalidUser(_l("That user no longer exists."))
         user.is_active = is_active
         if not is_active:
             user.session_token = new_session_token()
+    return user
+
+
+def set_language(*, user_id: int, language: str) -> User:
+    """Choose the language the dashboard, the account pages and this person's emails speak."""
+    if supported(language) != language:
+        raise InvalidUser(_l("Please choose English or Spanish."))
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise InvalidUser(_l("That user no longer exists."))
+        user.language = language
     return user
 
 
@@ -173,12 +186,12 @@ def user_for_reset_token(token: str, *, now: datetime) -> User:
         payload, signed_at = signer.unsign(token.encode(), return_timestamp=True)
         data = serializer.load_payload(payload)
     except BadData:
-        raise InvalidResetLink("This link is not valid.") from None
+        raise InvalidResetLink(_l("This link is not valid.")) from None
     if now - signed_at.astimezone(UTC) > timedelta(seconds=RESET_MAX_AGE_SECONDS):
-        raise InvalidResetLink("This link has expired. Ask for a new one.")
+        raise InvalidResetLink(_l("This link has expired. Ask for a new one."))
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
     if user is None or not user.is_active or not hmac.compare_digest(str(data.get("f")), _fingerprint(user)):
-        raise InvalidResetLink("This link has already been used or is no longer valid. Ask for a new one.")
+        raise InvalidResetLink(_l("This link has already been used or is no longer valid. Ask for a new one."))
     return user
 
 
@@ -200,9 +213,8 @@ def send_password_reset(*, email: str, now: datetime, **_: object) -> bool:
         return False
     token = make_reset_token(user, now=now)
     reset_url = external_url("accounts.reset", token=token)
-    # In the account's own language once users have one (users.language, the facilitators' setting);
-    # English until then. The page the request came from says nothing about who reads the inbox.
-    language = getattr(user, "language", None) or DEFAULT_LANGUAGE
+    # In the language the person chose for their dashboard, whatever the worker's or requester's language.
+    language = supported(user.language) or DEFAULT_LANGUAGE
     subject, text_body, html_body = render_email(
         EmailKind.PASSWORD_RESET, language=language, user=user, reset_url=reset_url,
         minutes=RESET_MAX_AGE_SECONDS // 60,

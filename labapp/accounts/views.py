@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from labapp.accounts.errors import InvalidResetLink, InvalidUser
-from labapp.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
+from labapp.accounts.forms import LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
 from labapp.accounts.services import (
     authenticate,
     end_all_sessions,
     request_password_reset,
     reset_password,
+    set_language,
     user_for_reset_token,
 )
 from labapp.clock import utcnow
@@ -26,7 +29,12 @@ from labapp.settings import rate_limit
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
-GENERIC_LOGIN_ERROR = "That email and password don't match an account. Please check both and try again."
+GENERIC_LOGIN_ERROR = _l("That email and password don't match an account. Please check both and try again.")
+
+
+def signed_in_language() -> str | None:
+    """The signed-in person's chosen language (i18n asks, to speak it on every page), else None."""
+    return current_user.language if current_user.is_authenticated else None
 
 
 def _safe_next(target: str | None) -> str:
@@ -55,7 +63,7 @@ def login() -> Response | str | tuple[str, int]:
             login_user(user)
             session.permanent = False
             return redirect(next_url)
-        form.form_errors.append(GENERIC_LOGIN_ERROR)
+        form.form_errors.append(str(GENERIC_LOGIN_ERROR))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
 
@@ -75,14 +83,33 @@ def logout() -> Response:
     """Sign out (a POST, so a link or an image cannot sign someone out)."""
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("accounts.login"))
-    return _sign_out_everywhere("You are signed out.")
+    return _sign_out_everywhere(gettext("You are signed out."))
 
 
 @bp.get("/")
 @login_required
 def account() -> str:
-    """The signed-in person's account: who they are, changing the password, signing out everywhere."""
-    return render_template("accounts/account.html", form=ConfirmForm())
+    """The signed-in person's account: who they are, their language, the password, signing out everywhere."""
+    return render_template("accounts/account.html", form=ConfirmForm(),
+                           language_form=LanguageForm(language=current_user.language))
+
+
+@bp.post("/language")
+@login_required
+def language() -> Response | tuple[str, int]:
+    """Choose the language of the dashboard and of this person's emails; it applies from the next page."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        try:
+            set_language(user_id=current_user.id, language=form.language.data or "")
+        except InvalidUser as error:
+            form.form_errors.append(str(error))
+        else:
+            # Said in the language just chosen: the next page speaks it.
+            with force_locale(form.language.data or ""):
+                flash(gettext("Your language is saved."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=ConfirmForm(), language_form=form), 400
 
 
 @bp.post("/sign-out-everywhere")
@@ -91,7 +118,7 @@ def sign_out_everywhere() -> Response:
     """End every session of this account, in every browser (this one too)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    return _sign_out_everywhere("You are signed out in every browser and on every device.")
+    return _sign_out_everywhere(gettext("You are signed out in every browser and on every device."))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -123,7 +150,7 @@ def reset(token: str) -> Response | str | tuple[str, int]:
         except (InvalidResetLink, InvalidUser) as error:
             form.form_errors.append(str(error))
         else:
-            flash("Your new password is set. Please sign in with it.", "success")
+            flash(gettext("Your new password is set. Please sign in with it."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, token=token), (400 if request.method == "POST" else 200)
 

@@ -5,6 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_date
+
+from labapp.i18n import current_language
+
+# Day labels in the reader's language; English keeps the strftime look it always had ("Thu Dec 3").
+_DAY_PATTERNS = {"en": ("EEE MMM d", "MMM d"), "es": ("EEE d MMM", "d MMM")}
+
+
+def _day_label(day: date, *, weekday: bool) -> str:
+    language = current_language()
+    with_weekday, without = _DAY_PATTERNS.get(language, _DAY_PATTERNS["en"])
+    return format_date(day, with_weekday if weekday else without, locale=language)
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -34,12 +47,12 @@ def daily_bar_chart(days: list[tuple[date, int]], *, width: int = 640, height: i
     slot = width / max(len(days), 1)
     bars = [
         Bar(x=round(i * slot + 1, 2), y=round(height - 16 - value * scale, 2), width=round(max(slot - 2, 1), 2),
-            height=round(value * scale, 2), label=day.strftime("%a %b %-d"), value=value)
+            height=round(value * scale, 2), label=_day_label(day, weekday=True), value=value)
         for i, (day, value) in enumerate(days)
     ]
     return BarChart(width=width, height=height, bars=bars, max_value=top,
-                    first_label=days[0][0].strftime("%b %-d") if days else "",
-                    last_label=days[-1][0].strftime("%b %-d") if days else "",
+                    first_label=_day_label(days[0][0], weekday=False) if days else "",
+                    last_label=_day_label(days[-1][0], weekday=False) if days else "",
                     total=sum(value for _, value in days))
 
 

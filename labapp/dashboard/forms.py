@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -20,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from labapp.core.forms import SafeForm
+from labapp.dashboard.labels import AUDIENCE_LABELS, SESSION_FORMAT_LABELS
 from labapp.messages.models import MessageAudience
 from labapp.messages.services import MAX_BODY, MAX_SUBJECT
 from labapp.registrations.forms import CheckboxesField
@@ -42,55 +44,57 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 def https_only(form: SafeForm, field: URLField) -> None:
     if field.data and not field.data.strip().startswith("https://"):
-        raise ValidationError("The join link must start with https:// so people's details stay private.")
+        raise ValidationError(_l("The join link must start with https:// so people's details stay private."))
 
 
 class SessionForm(SafeForm):
     """Create or edit a session. Times are typed in the session's own time zone."""
 
-    title = StringField("Title", validators=[DataRequired("Please give the session a title."), Length(max=200)])
-    summary = StringField("One-line summary", validators=[Optional(), Length(max=500)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=10_000)],
-                                description="Plain text; a blank line starts a new paragraph.")
-    starts_at = DateTimeLocalField("Starts at (local time)", format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired("Please give a start date and time.")])
-    timezone = SelectField("Time zone", choices=timezone_choices, default="America/New_York",
-                           validators=[DataRequired("Please choose a time zone.")])
-    duration_minutes = IntegerField("Duration (minutes)", default=90, validators=[
-        InputRequired("Please give the duration in minutes."),
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the session a title.")), Length(max=200)])
+    summary = StringField(_l("One-line summary"), validators=[Optional(), Length(max=500)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000)],
+                                description=_l("Plain text; a blank line starts a new paragraph."))
+    starts_at = DateTimeLocalField(_l("Starts at (local time)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(_l("Please give a start date and time."))])
+    timezone = SelectField(_l("Time zone"), choices=timezone_choices, default="America/New_York",
+                           validators=[DataRequired(_l("Please choose a time zone."))])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), default=90, validators=[
+        InputRequired(_l("Please give the duration in minutes.")),
         NumberRange(min=MIN_DURATION_MINUTES, max=MAX_DURATION_MINUTES,
-                    message="Duration must be between 15 minutes and 8 hours.")])
-    capacity = IntegerField("Seats", default=12, validators=[
-        InputRequired("Please give the number of seats."),
-        NumberRange(min=1, max=MAX_CAPACITY, message="Seats must be between 1 and 10,000.")])
-    format = RadioField("Format", choices=[(f.value, f.label) for f in SessionFormat], default="online",
-                        validators=[DataRequired("Please choose a format.")])
-    location = StringField("Location", validators=[Optional(), Length(max=300)],
-                           description="Needed for in-person and hybrid sessions.")
-    join_url = URLField("Join link", validators=[Optional(), Length(max=500), https_only],
-                        description="Starts with https://. Only people with a seat see it.")
-    registration_opens_at = DateTimeLocalField("Registration opens (optional, local time)", format="%Y-%m-%dT%H:%M",
+                    message=_l("Duration must be between 15 minutes and 8 hours."))])
+    capacity = IntegerField(_l("Seats"), default=12, validators=[
+        InputRequired(_l("Please give the number of seats.")),
+        NumberRange(min=1, max=MAX_CAPACITY, message=_l("Seats must be between 1 and 10,000."))])
+    format = RadioField(_l("Format"), choices=[(f.value, SESSION_FORMAT_LABELS[f]) for f in SessionFormat],
+                        default="online",
+                        validators=[DataRequired(_l("Please choose a format."))])
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=300)],
+                           description=_l("Needed for in-person and hybrid sessions."))
+    join_url = URLField(_l("Join link"), validators=[Optional(), Length(max=500), https_only],
+                        description=_l("Starts with https://. Only people with a seat see it."))
+    registration_opens_at = DateTimeLocalField(_l("Registration opens (optional, local time)"), format="%Y-%m-%dT%H:%M",
                                                validators=[Optional()])
-    registration_closes_at = DateTimeLocalField("Registration closes (optional, local time)",
+    registration_closes_at = DateTimeLocalField(_l("Registration closes (optional, local time)"),
                                                 format="%Y-%m-%dT%H:%M", validators=[Optional()],
-                                                description="Default: when the session starts.")
-    facilitator_ids = CheckboxesField("Facilitators", coerce=int, validators=[
-        DataRequired("Please choose at least one facilitator.")], description="Only admins see this choice.")
-    reply_to = EmailField("Reply-to address for emails (optional)",
-                          validators=[Optional(), Length(max=254), Email("Please give a valid email address.")])
+                                                description=_l("Default: when the session starts."))
+    facilitator_ids = CheckboxesField(_l("Facilitators"), coerce=int, validators=[
+        DataRequired(_l("Please choose at least one facilitator."))], description=_l("Only admins see this choice."))
+    reply_to = EmailField(_l("Reply-to address for emails (optional)"),
+                          validators=[Optional(), Length(max=254), Email(_l("Please give a valid email address."))])
     follow_up_after_hours = IntegerField(
-        "Automatic follow-up email: hours after the end (optional)",
+        _l("Automatic follow-up email: hours after the end (optional)"),
         validators=[Optional(), NumberRange(
             min=1, max=MAX_FOLLOW_UP_HOURS,
-            message=f"The follow-up goes 1 to {MAX_FOLLOW_UP_HOURS} hours after the end; leave it empty for none.")],
+            message=_l("The follow-up goes 1 to %(hours)s hours after the end; leave it empty for none.",
+                       hours=MAX_FOLLOW_UP_HOURS))],
         default=DEFAULT_FOLLOW_UP_HOURS,
-        description="Empty: no automatic follow-up. Otherwise the people who were checked in get a thank-you with "
-                    "the commitments, next steps, their certificate link and a short feedback form, this many hours "
-                    "after the end. New sessions start with 1.")
+        description=_l("Empty: no automatic follow-up. Otherwise the people who were checked in get a thank-you "
+                       "with the commitments, next steps, their certificate link and a short feedback form, this "
+                       "many hours after the end. New sessions start with 1."))
 
 
 class CancelSessionForm(SafeForm):
-    reason = TextAreaField("A sentence for the email (optional)", validators=[Optional(), Length(max=1000)])
+    reason = TextAreaField(_l("A sentence for the email (optional)"), validators=[Optional(), Length(max=1000)])
 
 
 class RosterActionForm(SafeForm):
@@ -105,14 +109,17 @@ AUDIENCE_ORDER = [MessageAudience.ATTENDED, MessageAudience.ABSENT, MessageAudie
 
 
 class MessageForm(SafeForm):
-    audience = RadioField("Send to", choices=[(a.value, a.label) for a in AUDIENCE_ORDER], default="confirmed",
-                          validators=[DataRequired("Please choose who gets the message.")],
-                          description="After the session: materials to the people who came, "
-                                      "a catch-up note to those who could not.")
-    subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=MAX_SUBJECT)])
-    body = TextAreaField("Message", validators=[DataRequired("Please write the message."), Length(max=MAX_BODY)],
-                         description="Plain text. Each person's email starts with 'Hello <first name>,' and "
-                                     "ends with their private link.")
+    audience = RadioField(_l("Send to"), choices=[(a.value, AUDIENCE_LABELS[a]) for a in AUDIENCE_ORDER],
+                          default="confirmed",
+                          validators=[DataRequired(_l("Please choose who gets the message."))],
+                          description=_l("After the session: materials to the people who came, "
+                                         "a catch-up note to those who could not."))
+    subject = StringField(_l("Subject"),
+                          validators=[DataRequired(_l("Please write a subject.")), Length(max=MAX_SUBJECT)])
+    body = TextAreaField(_l("Message"),
+                         validators=[DataRequired(_l("Please write the message.")), Length(max=MAX_BODY)],
+                         description=_l("Plain text. Each person's email starts with 'Hello &lt;first name&gt;,' "
+                                        "and ends with their private link."))
     step = HiddenField(default="preview")
 
 
@@ -122,14 +129,14 @@ class HoursForm(SafeForm):
     class Meta:
         csrf = False
 
-    starts_on = DateField("First date", validators=[InputRequired("Please give the first date.")])
-    ends_on = DateField("Last date", validators=[InputRequired("Please give the last date.")],
-                        description="Both dates are included, and each session counts on its own local date.")
+    starts_on = DateField(_l("First date"), validators=[InputRequired(_l("Please give the first date."))])
+    ends_on = DateField(_l("Last date"), validators=[InputRequired(_l("Please give the last date."))],
+                        description=_l("Both dates are included, and each session counts on its own local date."))
 
 
 class EraseForm(SafeForm):
     """Admins: the address of the person to erase (looked up first, erased only after "Are you sure?")."""
 
-    email = EmailField("The person's email address", validators=[
-        DataRequired("Please give the email address of the person to erase."), Length(max=254)],
-        description="Any case; every session is searched.")
+    email = EmailField(_l("The person's email address"), validators=[
+        DataRequired(_l("Please give the email address of the person to erase.")), Length(max=254)],
+        description=_l("Any case; every session is searched."))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import Blueprint
 
 from labapp.dashboard.access import require_sign_in
+from labapp.dashboard.labels import template_labels
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.before_request(require_sign_in)
+bp.context_processor(template_labels)

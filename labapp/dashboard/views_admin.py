@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from labapp.accounts.errors import InvalidUser
@@ -40,7 +41,7 @@ def outbox_retry(outbox_id: int) -> Response:
     if RosterActionForm().validate_on_submit():
         if requeue(message_id=outbox_id, now=utcnow()) is None:
             abort(404)
-        flash("The email will be sent again on the worker's next pass.", "success")
+        flash(gettext("The email will be sent again on the worker's next pass."), "success")
     return redirect(url_for("dashboard.outbox", status=request.args.get("status", "failed")))
 
 
@@ -56,7 +57,7 @@ def users() -> Response | str | tuple[str, int]:
         except InvalidUser as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Account created for {user.email}.", "success")
+            flash(gettext("Account created for %(email)s.", email=user.email), "success")
             return redirect(url_for("dashboard.users"))
     status = 400 if request.method == "POST" else 200
     return render_template("dashboard/users.html", users=list_users(), form=form, me=me(),
@@ -68,11 +69,11 @@ def user_active(user_id: int) -> Response:
     """Let a user sign in again, or stop them (not oneself)."""
     require_admin()
     if user_id == me().id:
-        flash("You can't deactivate your own account.", "error")
+        flash(gettext("You can't deactivate your own account."), "error")
     elif RosterActionForm().validate_on_submit():
         try:
             set_active(user_id=user_id, is_active=request.form.get("undo") != "1")
         except InvalidUser:
             abort(404)
-        flash("Account updated.", "success")
+        flash(gettext("Account updated."), "success")
     return redirect(url_for("dashboard.users"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
@@ -40,8 +41,8 @@ def message_new(lab_id: int) -> Response | str | tuple[str, int]:
             except (InvalidMessage, NobodyToMessage) as error:
                 form.form_errors.append(str(error))
             else:
-                noun = "person" if message.recipient_count == 1 else "people"
-                flash(f"Message queued for {message.recipient_count} {noun}.", "success")
+                flash(ngettext("Message queued for %(num)d person.", "Message queued for %(num)d people.",
+                               message.recipient_count), "success")
                 return redirect(url_for("dashboard.message_detail", lab_id=lab.id, message_id=message.id))
         else:
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
@@ -27,7 +28,7 @@ def privacy() -> str | tuple[str, int]:
     try:
         count = erasable_registrations(form.email.data or "")
     except InvalidEmail as error:
-        form.form_errors.append(f"That is not a valid email address: {error}")
+        form.form_errors.append(gettext("That is not a valid email address: %(reason)s", reason=str(error)))
         return _privacy_page(form, 400)
     return render_template("dashboard/privacy_confirm.html", form=form, count=count)
 
@@ -42,8 +43,8 @@ def privacy_erase() -> Response | tuple[str, int]:
     try:
         count = erase_person(email=form.email.data or "", now=utcnow(), actor_user_id=me().id)
     except InvalidEmail as error:
-        form.form_errors.append(f"That is not a valid email address: {error}")
+        form.form_errors.append(gettext("That is not a valid email address: %(reason)s", reason=str(error)))
         return _privacy_page(form, 400)
-    flash(f"Erased {count} {'registration' if count == 1 else 'registrations'}. The audit list records it "
-          "without the address.", "success")
+    flash(ngettext("Erased %(num)d registration. The audit list records it without the address.",
+                   "Erased %(num)d registrations. The audit list records it without the address.", count), "success")
     return redirect(url_for("dashboard.privacy"))

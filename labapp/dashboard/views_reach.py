@@ -61,7 +61,7 @@ def reach_json() -> Response:
     """The same figures as JSON for a district's own dashboards (withheld counts are null)."""
     form, report = _report()
     if report is None:
-        errors = list(form.form_errors) + [e for field in form for e in field.errors]
+        errors = [str(e) for e in form.form_errors] + [str(e) for field in form for e in field.errors]
         return Response(json.dumps({"errors": errors}), status=400, mimetype="application/json")
     return Response(json.dumps(report_data(report), ensure_ascii=False), mimetype="application/json",
                     headers={"Cache-Control": "no-store"})

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _gettext
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
@@ -72,6 +73,11 @@ def roster(lab_id: int) -> str:
     )
 
 
+def gettext(text: str, **values: object) -> str:
+    """The text in the page's language (flask_babel's gettext, typed)."""
+    return str(_gettext(text, **values))
+
+
 def _act(lab_id: int, registration_id: int, action: Callable[[int, int], str]) -> Response:
     """Check both IDs against the user's rights, run the action, flash its outcome, back to the same roster spot."""
     lab = load_session(lab_id)
@@ -96,7 +102,9 @@ def check_in(lab_id: int, registration_id: int) -> Response:
 
     def action(lid: int, rid: int) -> str:
         person = set_checked_in(lab_session_id=lid, registration_id=rid, is_checked_in=is_here, now=utcnow())
-        return f"{person.full_name} is checked in." if is_here else f"Check-in undone for {person.full_name}."
+        if is_here:
+            return gettext("%(name)s is checked in.", name=person.full_name)
+        return gettext("Check-in undone for %(name)s.", name=person.full_name)
     return _act(lab_id, registration_id, action)
 
 
@@ -105,8 +113,10 @@ def promote(lab_id: int, registration_id: int) -> Response:
     """Give a waitlisted person a seat now; they get `You're in: …`."""
     def action(lid: int, rid: int) -> str:
         registration, raised = promote_from_waitlist(lab_session_id=lid, registration_id=rid, now=utcnow())
-        extra = f" The session was full, so capacity is now {registration.lab_session.capacity}." if raised else ""
-        return f"{registration.full_name} has a seat and is being emailed.{extra}"
+        if raised:
+            return gettext("%(name)s has a seat and is being emailed. The session was full, so capacity is now "
+                           "%(capacity)s.", name=registration.full_name, capacity=registration.lab_session.capacity)
+        return gettext("%(name)s has a seat and is being emailed.", name=registration.full_name)
     return _act(lab_id, registration_id, action)
 
 
@@ -115,7 +125,7 @@ def cancel(lab_id: int, registration_id: int) -> Response:
     """Cancel on the person's behalf; they are told, and a freed seat goes to the waitlist."""
     def action(lid: int, rid: int) -> str:
         cancel_registration(registration_id=rid, now=utcnow())
-        return "Registration cancelled; the person is being emailed."
+        return gettext("Registration cancelled; the person is being emailed.")
     return _act(lab_id, registration_id, action)
 
 
@@ -124,7 +134,7 @@ def resend(lab_id: int, registration_id: int) -> Response:
     """Send the person's confirmation (with their private link) again."""
     def action(lid: int, rid: int) -> str:
         resend_confirmation(lab_session_id=lid, registration_id=rid, now=utcnow())
-        return "Confirmation sent again."
+        return gettext("Confirmation sent again.")
     return _act(lab_id, registration_id, action)
 
 
@@ -134,7 +144,7 @@ def resend_certificate(lab_id: int, registration_id: int) -> Response:
     def action(lid: int, rid: int) -> str:
         registration = registration_in_session(lid, rid)
         queue_certificate_email(registration, now=utcnow())
-        return f"Certificate link sent to {registration.first_name}."
+        return gettext("Certificate link sent to %(name)s.", name=registration.first_name)
     return _act(lab_id, registration_id, action)
 
 

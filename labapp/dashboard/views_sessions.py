@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from labapp.accounts.models import User
@@ -43,7 +45,7 @@ def _to_local(value: datetime | None, zone: str) -> datetime | None:
 def _fields(form: SessionForm) -> SessionFields:
     zone = form.timezone.data or "UTC"
     if not is_valid_timezone(zone):
-        raise InvalidSession("Please choose a time zone from the list.")
+        raise InvalidSession(_l("Please choose a time zone from the list."))
     return SessionFields(
         title=form.title.data or "", summary=form.summary.data or "", description=form.description.data or "",
         starts_at=_to_utc(form.starts_at.data, zone),  # type: ignore[arg-type]
@@ -116,7 +118,7 @@ def session_new() -> Response | str | tuple[str, int]:
         except InvalidSession as error:
             form.form_errors.append(str(error))
         else:
-            flash("Session created as a draft. Publish it when it is ready.", "success")
+            flash(gettext("Session created as a draft. Publish it when it is ready."), "success")
             return redirect(url_for("dashboard.session_detail", lab_id=lab.id))
     status = 400 if request.method == "POST" else 200
     return render_template("dashboard/session_form.html", form=form, lab=None), status
@@ -145,7 +147,7 @@ def session_edit(lab_id: int) -> Response | str | tuple[str, int]:
         except InvalidSession as error:
             form.form_errors.append(str(error))
         else:
-            flash("Session saved.", "success")
+            flash(gettext("Session saved."), "success")
             return redirect(url_for("dashboard.session_detail", lab_id=lab.id))
     status = 400 if request.method == "POST" else 200
     return render_template("dashboard/session_form.html", form=form, lab=lab), status
@@ -166,13 +168,13 @@ def _state_change(lab_id: int, action: Callable[..., object], done: str) -> Resp
 @bp.post("/sessions/<id:lab_id>/publish")
 def session_publish(lab_id: int) -> Response:
     """Make the session public."""
-    return _state_change(lab_id, publish_session, "The session is published.")
+    return _state_change(lab_id, publish_session, gettext("The session is published."))
 
 
 @bp.post("/sessions/<id:lab_id>/unpublish")
 def session_unpublish(lab_id: int) -> Response:
     """Take the session back to draft (only while nobody is registered)."""
-    return _state_change(lab_id, unpublish_session, "The session is a draft again.")
+    return _state_change(lab_id, unpublish_session, gettext("The session is a draft again."))
 
 
 @bp.route("/sessions/<id:lab_id>/cancel", methods=["GET", "POST"])
@@ -186,7 +188,7 @@ def session_cancel(lab_id: int) -> Response | str:
         except InvalidSession as error:
             flash(str(error), "error")
         else:
-            flash("The session is cancelled; everyone registered is being emailed.", "success")
+            flash(gettext("The session is cancelled; everyone registered is being emailed."), "success")
         return redirect(url_for("dashboard.session_detail", lab_id=lab.id))
     return render_template("dashboard/session_cancel.html", lab=lab, listing=get_listing(lab), form=form)
 
@@ -198,5 +200,5 @@ def session_duplicate(lab_id: int) -> Response:
     if not RosterActionForm().validate_on_submit():
         return redirect(url_for("dashboard.session_detail", lab_id=lab.id))
     copy = duplicate_session(lab_session_id=lab.id, now=utcnow())
-    flash("Here is the copy, as a draft. Check it, then publish.", "success")
+    flash(gettext("Here is the copy, as a draft. Check it, then publish."), "success")
     return redirect(url_for("dashboard.session_edit", lab_id=copy.id))

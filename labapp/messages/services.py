@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, select
 
 from labapp.db import db, unit_of_work
@@ -57,18 +58,19 @@ def audience_of(lab_session_id: int, audience: MessageAudience) -> list[Registra
 def check_audience(lab: LabSession, audience: MessageAudience, *, now: datetime) -> None:
     """Raise AudienceNotYetAvailable for attended / absent before the session has started."""
     if audience.is_by_attendance and now < lab.starts_at:
-        raise AudienceNotYetAvailable(
+        raise AudienceNotYetAvailable(_l(
             "“Came” and “did not come” can be chosen once the session has started. "
             "Until then, write to everyone with a seat."
-        )
+        ))
 
 
 def _check(subject: str, body: str) -> tuple[str, str]:
     subject, body = " ".join(subject.split()), body.strip()
     if not subject or not body:
-        raise InvalidMessage("A message needs a subject and some text.")
+        raise InvalidMessage(_l("A message needs a subject and some text."))
     if len(subject) > MAX_SUBJECT or len(body) > MAX_BODY:
-        raise InvalidMessage(f"Please keep the subject under {MAX_SUBJECT} and the text under {MAX_BODY} characters.")
+        raise InvalidMessage(_l("Please keep the subject under %(subject)s and the text under %(body)s characters.",
+                                    subject=MAX_SUBJECT, body=MAX_BODY))
     return subject, body
 
 
@@ -83,7 +85,7 @@ def send_attendee_message(*, lab_session_id: int, audience: MessageAudience, sub
         check_audience(lock_lab_session(lab_session_id), audience, now=now)
         people = audience_of(lab_session_id, audience)
         if not people:
-            raise NobodyToMessage("Nobody is in that group, so there is no one to write to.")
+            raise NobodyToMessage(_l("Nobody is in that group, so there is no one to write to."))
         message = AttendeeMessage(lab_session_id=lab_session_id, sent_by_id=sent_by_id, audience=audience,
                                   subject=subject, body=body, recipient_count=len(people), sent_at=now)
         db.session.add(message)

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import String, and_, case, cast, distinct, func, select, text
 
 from labapp.core.csv_export import csv_lines
@@ -72,9 +73,12 @@ class ReachReport:
     @property
     def breakdowns(self) -> list[tuple[str, str, list[BreakdownRow]]]:
         """(key, title, rows) of each breakdown, in the order the page shows them."""
-        return [("role", "Role", self.by_role), ("focus_population", "Focus population", self.by_focus),
-                ("organisation", f"Organisation (top {TOP_ORGANISATIONS})", self.by_organisation),
-                ("format", "Session format", self.by_format)]
+        # Titles are for the page, in its language; the CSV and JSON name each breakdown by its key.
+        return [("role", gettext("Role"), self.by_role),
+                ("focus_population", gettext("Focus population"), self.by_focus),
+                ("organisation", gettext("Organisation (top %(count)s)", count=TOP_ORGANISATIONS),
+                 self.by_organisation),
+                ("format", gettext("Session format"), self.by_format)]
 
 
 def _held_sessions(starts_on: date, ends_on: date, now: datetime) -> dict[int, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from labapp.accounts.models import User
@@ -34,9 +35,9 @@ def update_session(*, lab_session_id: int, changes: SessionFields, now: datetime
     with unit_of_work():
         lab = lock_lab_session(lab_session_id)
         if lab.is_cancelled:
-            raise SessionChangeNotAllowed("This session is cancelled, so it can no longer be changed.")
+            raise SessionChangeNotAllowed(_l("This session is cancelled, so it can no longer be changed."))
         if now >= lab.ends_at:
-            raise SessionChangeNotAllowed("This session is over, so it can no longer be changed.")
+            raise SessionChangeNotAllowed(_l("This session is over, so it can no longer be changed."))
         if changes.starts_at != lab.starts_at or (changes.registration_opens_at, changes.registration_closes_at) != (
             lab.registration_opens_at, lab.registration_closes_at
         ):
@@ -44,10 +45,10 @@ def update_session(*, lab_session_id: int, changes: SessionFields, now: datetime
                               registration_closes_at=changes.registration_closes_at, now=now)
         confirmed = refresh_seat_counts(lab).confirmed_count
         if changes.capacity < confirmed:
-            raise CapacityBelowConfirmed(
-                f"{confirmed} people already have a seat, so capacity cannot go below {confirmed}. "
-                "Cancel registrations first if the room really is smaller."
-            )
+            raise CapacityBelowConfirmed(_l(
+                "%(confirmed)s people already have a seat, so capacity cannot go below %(confirmed)s. "
+                "Cancel registrations first if the room really is smaller.", confirmed=confirmed
+            ))
         before = {name: getattr(lab, name) for name in SCHEDULE_FIELDS}
         start_moved = lab.starts_at != changes.starts_at
         changes.apply_to(lab)
@@ -55,7 +56,7 @@ def update_session(*, lab_session_id: int, changes: SessionFields, now: datetime
         lab.updated_at = now
         if facilitators is not None:
             if not facilitators:
-                raise InvalidSession("A session needs at least one facilitator.")
+                raise InvalidSession(_l("A session needs at least one facilitator."))
             lab.facilitators = list(facilitators)
         if schedule_changed:
             lab.sequence += 1
@@ -74,12 +75,12 @@ def unpublish_session(*, lab_session_id: int, now: datetime) -> LabSession:
     with unit_of_work():
         lab = lock_lab_session(lab_session_id)
         if lab.is_cancelled:
-            raise SessionChangeNotAllowed("This session is cancelled.")
+            raise SessionChangeNotAllowed(_l("This session is cancelled."))
         counts = get_listing(lab).counts
         if counts.confirmed or counts.waitlisted:
-            raise SessionChangeNotAllowed(
+            raise SessionChangeNotAllowed(_l(
                 "People are registered, so the session cannot be hidden. Cancel it to tell them."
-            )
+            ))
         lab.status = SessionStatus.DRAFT
         lab.updated_at = now
     return lab
@@ -92,7 +93,7 @@ def cancel_session(*, lab_session_id: int, now: datetime, reason: str = "") -> L
         if lab.is_cancelled:
             return lab
         if now >= lab.ends_at:
-            raise SessionChangeNotAllowed("This session is over, so it can no longer be cancelled.")
+            raise SessionChangeNotAllowed(_l("This session is over, so it can no longer be cancelled."))
         was_published = lab.is_published
         lab.status = SessionStatus.CANCELLED
         lab.cancelled_at = now

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import lazyload
 
@@ -130,26 +131,27 @@ class SessionFields:
     def validate(self) -> None:
         """Raise InvalidSession with a readable message when a field breaks a rule."""
         if not self.title.strip():
-            raise InvalidSession("A session needs a title.")
+            raise InvalidSession(_l("A session needs a title."))
         if self.starts_at.tzinfo is None:
-            raise InvalidSession("The start time needs a time zone.")
+            raise InvalidSession(_l("The start time needs a time zone."))
         if not is_valid_timezone(self.timezone):
-            raise InvalidSession(f"Unknown time zone {self.timezone!r}: use an IANA name such as America/New_York.")
+            raise InvalidSession(_l("Unknown time zone %(zone)r: use an IANA name such as America/New_York.",
+                                    zone=self.timezone))
         if not MIN_DURATION_MINUTES <= self.duration_minutes <= MAX_DURATION_MINUTES:
-            raise InvalidSession("Duration must be between 15 minutes and 8 hours.")
+            raise InvalidSession(_l("Duration must be between 15 minutes and 8 hours."))
         if not 1 <= self.capacity <= MAX_CAPACITY:
-            raise InvalidSession("Capacity must be between 1 and 10,000.")
+            raise InvalidSession(_l("Capacity must be between 1 and 10,000."))
         if self.format == SessionFormat.IN_PERSON and not self.location.strip():
-            raise InvalidSession("An in-person session needs a location.")
+            raise InvalidSession(_l("An in-person session needs a location."))
         if self.join_url and not self.join_url.startswith("https://"):
-            raise InvalidSession("The join link must start with https://.")
+            raise InvalidSession(_l("The join link must start with https://."))
         if self.registration_closes_at and self.registration_closes_at > self.ends_at:
-            raise InvalidSession("Registration must close before the session ends.")
+            raise InvalidSession(_l("Registration must close before the session ends."))
         if self.registration_opens_at and self.registration_opens_at >= (self.registration_closes_at or self.starts_at):
-            raise InvalidSession("Registration must open before it closes.")
+            raise InvalidSession(_l("Registration must open before it closes."))
         if self.follow_up_after_hours is not None and not 1 <= self.follow_up_after_hours <= MAX_FOLLOW_UP_HOURS:
-            raise InvalidSession(f"The follow-up email goes 1 to {MAX_FOLLOW_UP_HOURS} hours (a week) after the end; "
-                                 "leave it empty for none.")
+            raise InvalidSession(_l("The follow-up email goes 1 to %(hours)s hours (a week) after the end; "
+                                    "leave it empty for none.", hours=MAX_FOLLOW_UP_HOURS))
 
     @property
     def ends_at(self) -> datetime:
@@ -212,11 +214,11 @@ def validate_schedule(*, starts_at: datetime, registration_opens_at: datetime | 
                       registration_closes_at: datetime | None, now: datetime) -> None:
     """Raise InvalidSession unless the start is in the future and the registration window is sensible."""
     if starts_at <= now:
-        raise InvalidSession("The start time must be in the future.")
+        raise InvalidSession(_l("The start time must be in the future."))
     if registration_opens_at and registration_opens_at < starts_at - MAX_REGISTRATION_LEAD:
-        raise InvalidSession("Registration can open at most one year before the session starts.")
+        raise InvalidSession(_l("Registration can open at most one year before the session starts."))
     if registration_closes_at and registration_closes_at <= now:
-        raise InvalidSession("Registration must close in the future.")
+        raise InvalidSession(_l("Registration must close in the future."))
 
 
 def create_session_from_form(*, fields: SessionFields, facilitators: list[User], now: datetime) -> LabSession:
@@ -231,9 +233,9 @@ def publish_session(*, lab_session_id: int, now: datetime) -> LabSession:
     with unit_of_work():
         lab = lock_lab_session(lab_session_id)
         if lab.is_cancelled:
-            raise SessionChangeNotAllowed("A cancelled session cannot be published again. Duplicate it instead.")
+            raise SessionChangeNotAllowed(_l("A cancelled session cannot be published again. Duplicate it instead."))
         if now >= lab.starts_at:
-            raise SessionChangeNotAllowed("This session has already started.")
+            raise SessionChangeNotAllowed(_l("This session has already started."))
         lab.status = SessionStatus.PUBLISHED
         lab.updated_at = now
     return lab
