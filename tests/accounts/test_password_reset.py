@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from labapp.accounts.services import set_language
+from labapp.mail.deliver import deliver_pending
 from tests.factories import make_user, now_utc
 from tests.helpers import login, outbox, resolve_mail_requests
 
@@ -67,3 +69,19 @@ def test_mismatched_new_passwords_are_refused_without_change(client):
     assert response.status_code == 400
     assert "not the same" in response.get_data(as_text=True)
     login(client, user)
+
+
+def test_the_reset_email_speaks_the_language_the_facilitator_chose(client, smtp):
+    spanish, english = make_user(email="ana@example.org"), make_user(email="bo@example.org")
+    set_language(user_id=spanish.id, language="es")
+    for user in (spanish, english):
+        # Asked from an English page: the inbox's owner, not the asker's page, decides the language.
+        client.post("/account/reset", data={"email": user.email}, headers={"Accept-Language": "en"})
+    now = now_utc()
+    resolve_mail_requests(now)
+    deliver_pending(now=now)
+    [to_ana], [to_bo] = smtp.to("ana@example.org"), smtp.to("bo@example.org")
+    assert to_ana["Content-Language"] == "es"
+    assert "contraseña" in str(to_ana["Subject"])
+    assert to_bo["Content-Language"] == "en"
+    assert str(to_bo["Subject"]) == "Reset your Conversation Labs password"
