@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -23,7 +24,7 @@ from labapp.core.forms import SafeForm
 from labapp.messages.models import MessageAudience
 from labapp.messages.services import MAX_BODY, MAX_SUBJECT
 from labapp.registrations.forms import CheckboxesField
-from labapp.sessions.models import SessionFormat
+from labapp.sessions.models import LANGUAGE_LABELS, SessionFormat
 from labapp.sessions.services import (
     DEFAULT_FOLLOW_UP_HOURS,
     MAX_CAPACITY,
@@ -65,6 +66,9 @@ class SessionForm(SafeForm):
         NumberRange(min=1, max=MAX_CAPACITY, message="Seats must be between 1 and 10,000.")])
     format = RadioField("Format", choices=[(f.value, f.label) for f in SessionFormat], default="online",
                         validators=[DataRequired("Please choose a format.")])
+    language = SelectField(_l("Conversation language"), default="en",
+                           choices=[(value, label) for value, label in LANGUAGE_LABELS.items()],
+                           validators=[DataRequired(_l("Please choose the language the session is held in."))])
     location = StringField("Location", validators=[Optional(), Length(max=300)],
                            description="Needed for in-person and hybrid sessions.")
     join_url = URLField("Join link", validators=[Optional(), Length(max=500), https_only],
