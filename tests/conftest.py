@@ -23,6 +23,7 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 # Tables whose rows come from data migrations and survive between tests.
 PRESERVED_TABLES = {"alembic_version"}
 PRESERVED_TABLES |= {"protocol_components"}  # loaded by migration 0005; tests that edit it restore it
+PRESERVED_TABLES |= {"protocol_component_translations"}  # the Spanish protocol, loaded by migration 0013
 
 
 class LocalhostClient(FlaskClient):

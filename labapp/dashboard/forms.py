@@ -25,7 +25,7 @@ from labapp.dashboard.labels import AUDIENCE_LABELS, SESSION_FORMAT_LABELS
 from labapp.messages.models import MessageAudience
 from labapp.messages.services import MAX_BODY, MAX_SUBJECT
 from labapp.registrations.forms import CheckboxesField
-from labapp.sessions.models import SessionFormat
+from labapp.sessions.models import LANGUAGE_LABELS, SessionFormat
 from labapp.sessions.services import (
     DEFAULT_FOLLOW_UP_HOURS,
     MAX_CAPACITY,
@@ -68,6 +68,9 @@ class SessionForm(SafeForm):
     format = RadioField(_l("Format"), choices=[(f.value, SESSION_FORMAT_LABELS[f]) for f in SessionFormat],
                         default="online",
                         validators=[DataRequired(_l("Please choose a format."))])
+    language = SelectField(_l("Conversation language"), default="en",
+                           choices=[(value, label) for value, label in LANGUAGE_LABELS.items()],
+                           validators=[DataRequired(_l("Please choose the language the session is held in."))])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=300)],
                            description=_l("Needed for in-person and hybrid sessions."))
     join_url = URLField(_l("Join link"), validators=[Optional(), Length(max=500), https_only],

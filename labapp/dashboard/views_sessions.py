@@ -21,7 +21,7 @@ from labapp.dashboard.views import bp
 from labapp.registrations.availability import get_listing
 from labapp.session_changes.services import cancel_session, unpublish_session, update_session
 from labapp.sessions.errors import InvalidSession
-from labapp.sessions.models import LabSession, SessionFormat
+from labapp.sessions.models import LabSession, SessionFormat, SessionLanguage
 from labapp.sessions.services import (
     SessionFields,
     create_session_from_form,
@@ -50,7 +50,8 @@ def _fields(form: SessionForm) -> SessionFields:
         title=form.title.data or "", summary=form.summary.data or "", description=form.description.data or "",
         starts_at=_to_utc(form.starts_at.data, zone),  # type: ignore[arg-type]
         timezone=zone, duration_minutes=form.duration_minutes.data or 0, capacity=form.capacity.data or 0,
-        format=SessionFormat(form.format.data), location=form.location.data or "",
+        format=SessionFormat(form.format.data), language=SessionLanguage(form.language.data),
+        location=form.location.data or "",
         join_url=(form.join_url.data or "").strip(),
         registration_opens_at=_to_utc(form.registration_opens_at.data, zone),
         registration_closes_at=_to_utc(form.registration_closes_at.data, zone),
@@ -65,6 +66,7 @@ def _fill(form: SessionForm, lab: LabSession) -> None:
     form.timezone.data, form.duration_minutes.data = lab.timezone, lab.duration_minutes
     form.capacity.data = lab.capacity
     form.format.data, form.location.data, form.join_url.data = str(lab.format), lab.location, lab.join_url
+    form.language.data = str(lab.language)
     form.registration_opens_at.data = _to_local(lab.registration_opens_at, lab.timezone)
     form.registration_closes_at.data = _to_local(lab.registration_closes_at, lab.timezone)
     form.reply_to.data = lab.reply_to or ""

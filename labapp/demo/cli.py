@@ -15,7 +15,7 @@ from labapp.clock import utcnow
 from labapp.db import db
 from labapp.registrations.models import EducatorRole
 from labapp.registrations.services import RegistrationDetails, register
-from labapp.sessions.models import LabSession, SessionFormat
+from labapp.sessions.models import LabSession, SessionFormat, SessionLanguage
 from labapp.sessions.services import SessionFields, create_session
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -33,7 +33,21 @@ DEMO_SESSIONS = [
      75, 12, SessionFormat.IN_PERSON, "Lincoln Middle School Library, 1200 W Main St, Springfield, IL", 3),
     ("demo-relationships-that-last", "Practices that build and strengthen relationships", 21, 10, "Europe/London",
      90, 16, SessionFormat.ONLINE, "", 2),
+    ("demo-familias-experiencias", "Conversación para familias: ¿cómo vive la escuela tu hijo o tu hija?", 12, 18,
+     "America/Los_Angeles", 75, 15, SessionFormat.IN_PERSON,
+     "Escuela Primaria Riverside, Biblioteca, 455 Riverside Ave, San José, CA", 1),
 ]
+
+# Sessions held in another language than English: (language, summary, description) in that language.
+DEMO_LANGUAGES = {
+    "demo-familias-experiencias": (
+        SessionLanguage.ES,
+        "Una conversación en español para mamás, papás y otros familiares, con la escuela, siguiendo el "
+        "protocolo de Conversation Lab.",
+        "Queremos escucharte: cómo vive tu familia la escuela, qué funciona y qué podemos hacer mejor "
+        "juntos. Habrá cuidado de niños y algo de comer.",
+    ),
+}
 
 DEMO_PEOPLE = [
     ("Maya Robinson", "maya.robinson@example.edu", EducatorRole.TEACHER, "Lincoln Middle School"),
@@ -72,6 +86,7 @@ def load(if_empty: bool) -> None:
             continue
         day = (now.astimezone(ZoneInfo(zone)) + timedelta(days=days)).date()
         starts_at = datetime.combine(day, time(hour), tzinfo=ZoneInfo(zone))
+        language, summary, description = DEMO_LANGUAGES.get(slug, (SessionLanguage.EN, DEMO_SUMMARY, DEMO_DESCRIPTION))
         lab = create_session(
             fields=SessionFields(
                 title=title,
@@ -82,8 +97,9 @@ def load(if_empty: bool) -> None:
                 format=fmt,
                 location=location,
                 join_url="https://meet.example.org/conversation-lab" if fmt != SessionFormat.IN_PERSON else "",
-                summary=DEMO_SUMMARY,
-                description=DEMO_DESCRIPTION,
+                language=language,
+                summary=summary,
+                description=description,
             ),
             slug=slug,
             publish=True,

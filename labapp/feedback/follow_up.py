@@ -10,7 +10,7 @@ from labapp.db import db, is_postgres, unit_of_work
 from labapp.feedback.links import feedback_url
 from labapp.mail.kinds import EmailKind
 from labapp.mail.language import in_language
-from labapp.protocol.models import ProtocolComponent
+from labapp.protocol.languages import ComponentText
 from labapp.protocol.services import commitments_component
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.registrations.notifications import queue_registration_email
@@ -68,7 +68,7 @@ def send_due_follow_ups(*, now: datetime) -> int:
                 .execution_options(synchronize_session=False)
             )
         # The protocol's next steps in each person's language: read once per language, rendered inside it.
-        commitments: dict[str, ProtocolComponent | None] = {}
+        commitments: dict[str, ComponentText | None] = {}
         for registration in registrations:
             # The one ask for feedback: checked-in people only, once, with their private link.
             link = feedback_url(registration_id=registration.id, token_salt=registration.token_salt)

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from labapp.clock import utcnow
 from labapp.core.urls import parse_id
+from labapp.i18n import LANGUAGES
 from labapp.protocol.agendas import AgendaItemInput, session_agenda, set_session_agenda
 from labapp.protocol.errors import ComponentNotFound, InvalidAgenda, InvalidComponent
-from labapp.protocol.forms import AGENDA_ROWS, AgendaForm, ButtonForm, ComponentForm, ResetAgendaForm, lines
+from labapp.protocol.forms import (
+    AGENDA_ROWS,
+    AgendaForm,
+    ButtonForm,
+    ComponentForm,
+    ResetAgendaForm,
+    TranslationForm,
+    lines,
+)
+from labapp.protocol.languages import (
+    TranslationFields,
+    edit_translation,
+    get_translation,
+    translated_component_ids,
+    translated_languages,
+)
 from labapp.protocol.models import ProtocolComponent
 from labapp.protocol.rendering import render_markdown
 from labapp.protocol.services import (
@@ -20,6 +37,7 @@ from labapp.protocol.services import (
     get_component,
     list_components,
     move_component,
+    protocol_components,
     set_component_retired,
 )
 from labapp.sessions.access import session_for
@@ -64,8 +82,9 @@ def _fields(form: ComponentForm) -> ComponentFields:
 def components() -> str:
     """Every component, retired ones too, with reorder / retire buttons."""
     _require_admin()
+    languages = {language: translated_component_ids(language) for language in translated_languages()}
     return render_template("protocol/admin/components.html", components=list_components(include_retired=True),
-                           button_form=ButtonForm())
+                           button_form=ButtonForm(), translations=languages)
 
 
 @bp.route("/protocol/new", methods=["GET", "POST"])
@@ -80,7 +99,7 @@ def add() -> Response | str | tuple[str, int]:
         except InvalidComponent as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Added “{component.title}” at the end of the protocol.", "success")
+            flash(_("Added “%(title)s” at the end of the protocol.", title=component.title), "success")
             return redirect(url_for("protocol_admin.components"))
     status = 400 if form.is_submitted() else 200
     return render_template("protocol/admin/edit.html", form=form, component=None, preview=None), status
@@ -105,11 +124,46 @@ def edit(component_id: int) -> Response | str | tuple[str, int]:
         except InvalidComponent as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Saved “{component.title}”.", "success")
+            flash(_("Saved “%(title)s”.", title=component.title), "success")
             return redirect(url_for("protocol_admin.components"))
     status = 400 if form.is_submitted() else 200
     return render_template("protocol/admin/edit.html", form=form, component=component,
                            preview=render_markdown(component.facilitator_notes)), status
+
+
+@bp.route("/protocol/<id:component_id>/translate/<language>", methods=["GET", "POST"])
+@login_required
+def translate(component_id: int, language: str) -> Response | str | tuple[str, int]:
+    """Edit a component's text in another language (Spanish); empty fields show the English text."""
+    _require_admin()
+    if language not in translated_languages():
+        abort(404)
+    component = _component_or_404(component_id)
+    stored = get_translation(component.id, language)
+    by_id = {prompt["id"]: prompt["text"] for prompt in (stored.reflection_prompts if stored else None) or []}
+    form = TranslationForm(data={
+        "title": stored.title if stored else "", "purpose": stored.purpose if stored else "",
+        "guiding_questions": "\n".join(stored.guiding_questions or []) if stored else "",
+        "facilitator_notes": stored.facilitator_notes if stored else "",
+        "reflection_prompts": "\n".join(by_id.get(p["id"], "") for p in component.reflection_prompts or []).rstrip(),
+    })
+    if form.validate_on_submit():
+        fields = TranslationFields(
+            title=form.title.data or "", purpose=form.purpose.data or "",
+            guiding_questions=lines(form.guiding_questions.data), facilitator_notes=form.facilitator_notes.data or "",
+            reflection_prompts=lines(form.reflection_prompts.data),
+        )
+        try:
+            edit_translation(component_id=component.id, language=language, fields=fields, now=utcnow())
+        except InvalidComponent as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Saved “%(title)s” in %(language)s.", title=component.title, language=LANGUAGES[language]),
+                  "success")
+            return redirect(url_for("protocol_admin.components") + f"#component-{component.id}")
+    status = 400 if form.is_submitted() else 200
+    return render_template("protocol/admin/translate.html", form=form, component=component, language=language,
+                           language_name=LANGUAGES[language]), status
 
 
 @bp.post("/protocol/<id:component_id>/move/<any(up, down):direction>")
@@ -133,7 +187,8 @@ def retire(component_id: int, action: str) -> Response:
         component = set_component_retired(component_id=component_id, is_retired=action == "retire", now=utcnow())
     except ComponentNotFound:
         abort(404)
-    flash(f"“{component.title}” is {'retired' if component.is_retired else 'back in the protocol'}.", "success")
+    message = _("“%(title)s” is retired.") if component.is_retired else _("“%(title)s” is back in the protocol.")
+    flash(message % {"title": component.title}, "success")
     return redirect(url_for("protocol_admin.components"))
 
 
@@ -145,9 +200,9 @@ def _agenda_form(lab: LabSession) -> AgendaForm:
     agenda = session_agenda(lab)
     rows = [{"component_id": str(slot.component.id), "minutes": slot.minutes} for slot in agenda.slots]
     form = AgendaForm(data={"rows": rows + [{}] * max(0, AGENDA_ROWS - len(rows))})
-    choices = [("", "— none —")] + [
-        (str(c.id), f"{c.title} ({c.minutes} min suggested)")
-        for c in list_components() + [s.component for s in agenda.slots if s.component.is_retired]
+    choices = [("", _("— none —"))] + [
+        (str(c.id), _("%(title)s (%(minutes)d min suggested)", title=c.title, minutes=c.minutes))
+        for c in protocol_components() + [s.component for s in agenda.slots if s.component.is_retired]
     ]
     for row in form.rows:
         row.form.component_id.choices = choices
@@ -162,10 +217,10 @@ def _agenda_items(form: AgendaForm) -> list[AgendaItemInput]:
             continue
         component_id = parse_id(choice)
         if component_id is None or minutes is None:
-            raise InvalidAgenda(f"Line {number}: please give the minutes for each part you chose.")
+            raise InvalidAgenda(_("Line %(number)d: please give the minutes for each part you chose.", number=number))
         items.append(AgendaItemInput(component_id=component_id, minutes=minutes))
     if not items:
-        raise InvalidAgenda("Please choose at least one part, or go back to the default agenda.")
+        raise InvalidAgenda(_("Please choose at least one part, or go back to the default agenda."))
     return items
 
 
@@ -181,7 +236,7 @@ def session_agenda_editor(session_id: int) -> Response | str | tuple[str, int]:
         except InvalidAgenda as error:
             form.form_errors.append(str(error))
         else:
-            flash("The agenda is saved.", "success")
+            flash(_("The agenda is saved."), "success")
             return redirect(url_for("protocol_admin.session_agenda_editor", session_id=lab.id))
     status = 400 if form.is_submitted() else 200
     return render_template("protocol/admin/agenda.html", lab=lab, form=form, agenda=session_agenda(lab),
@@ -196,5 +251,5 @@ def reset_session_agenda(session_id: int) -> Response:
     if not ResetAgendaForm().validate_on_submit():
         abort(400)
     set_session_agenda(lab_session_id=lab.id, items=[], now=utcnow())
-    flash("This session now follows the protocol's default agenda.", "success")
+    flash(_("This session now follows the protocol's default agenda."), "success")
     return redirect(url_for("protocol_admin.session_agenda_editor", session_id=lab.id))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from labapp import timefmt
 from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
 from labapp.protocol.errors import InvalidAgenda
+from labapp.protocol.languages import ComponentText, localise
 from labapp.protocol.models import Prompt, ProtocolComponent, SessionAgendaItem
 from labapp.protocol.services import list_components, pick_prompts
 from labapp.sessions.models import LabSession
@@ -29,9 +31,9 @@ class AgendaItemInput:
 
 @dataclass(frozen=True)
 class AgendaSlot:
-    """One line of the timeline: '4:00–4:10 PM  Norms for listening with empathy'."""
+    """One line of the timeline: '4:00–4:10 PM  Norms for listening with empathy' (in the reader's language)."""
 
-    component: ProtocolComponent
+    component: ComponentText
     minutes: int
     starts_at: datetime
     ends_at: datetime
@@ -81,10 +83,12 @@ def default_items(components: list[ProtocolComponent], duration_minutes: int) ->
     return [(c, count * unit) for c, count in zip(components, counts, strict=True)]
 
 
-def _timeline(lab: LabSession, items: list[tuple[ProtocolComponent, int]], *, is_default: bool) -> Agenda:
+def _timeline(lab: LabSession, items: list[tuple[ProtocolComponent, int]], *, is_default: bool,
+              language: str | None) -> Agenda:
     slots = []
     cursor = lab.starts_at
-    for component, minutes in items:
+    texts = localise([component for component, _minutes in items], language)
+    for component, (_component, minutes) in zip(texts, items, strict=True):
         ends_at = cursor + timedelta(minutes=minutes)
         label = timefmt.format_time_range(cursor, ends_at, lab.timezone, with_zone=False)
         slots.append(AgendaSlot(component, minutes, cursor, ends_at, label))
@@ -109,18 +113,23 @@ def _saved_items(lab_session_id: int) -> list[SessionAgendaItem]:
     )
 
 
-def session_agenda(lab: LabSession) -> Agenda:
-    """The session's timeline: the facilitator's agenda, or the default one built from the protocol."""
+def session_agenda(lab: LabSession, *, language: str | None = None) -> Agenda:
+    """The session's timeline: the facilitator's agenda, or the default one built from the protocol.
+
+    Component titles are in `language`, by default the one being rendered (see languages.py).
+    """
     saved = _saved_items(lab.id)
     if saved:
-        return _timeline(lab, [(item.component, item.minutes) for item in saved], is_default=False)
-    return _timeline(lab, default_items(list_components(), lab.duration_minutes), is_default=True)
+        return _timeline(lab, [(item.component, item.minutes) for item in saved], is_default=False,
+                         language=language)
+    return _timeline(lab, default_items(list_components(), lab.duration_minutes), is_default=True,
+                     language=language)
 
 
 def set_session_agenda(*, lab_session_id: int, items: list[AgendaItemInput], now: datetime) -> Agenda:
     """Replace a session's agenda after checking it fits the session; an empty list restores the default."""
     if len(items) > MAX_AGENDA_ITEMS:
-        raise InvalidAgenda(f"An agenda can have at most {MAX_AGENDA_ITEMS} parts.")
+        raise InvalidAgenda(_("An agenda can have at most %(count)d parts.", count=MAX_AGENDA_ITEMS))
     with unit_of_work():
         lab = lock_lab_session(lab_session_id)  # two editors saving at once take turns
         current = {item.component_id for item in _saved_items(lab.id)}
@@ -131,15 +140,17 @@ def set_session_agenda(*, lab_session_id: int, items: list[AgendaItemInput], now
         for item in items:
             component = components.get(item.component_id)
             if component is None or (component.is_retired and component.id not in current):
-                raise InvalidAgenda("Please choose each part from the protocol's current components.")
+                raise InvalidAgenda(_("Please choose each part from the protocol's current components."))
             if not 1 <= item.minutes <= lab.duration_minutes:
-                raise InvalidAgenda(f"Each part needs between 1 and {lab.duration_minutes} minutes.")
+                raise InvalidAgenda(_("Each part needs between 1 and %(minutes)d minutes.",
+                                      minutes=lab.duration_minutes))
         total = sum(item.minutes for item in items)
         if total > lab.duration_minutes:
-            raise InvalidAgenda(
-                f"The agenda adds up to {total} minutes, but the session is {lab.duration_minutes} minutes long. "
-                f"Please take off {total - lab.duration_minutes} minutes."
-            )
+            raise InvalidAgenda(_(
+                "The agenda adds up to %(total)d minutes, but the session is %(duration)d minutes long. "
+                "Please take off %(extra)d minutes.",
+                total=total, duration=lab.duration_minutes, extra=total - lab.duration_minutes,
+            ))
         db.session.execute(delete(SessionAgendaItem).where(SessionAgendaItem.lab_session_id == lab.id))
         for position, item in enumerate(items, start=1):
             db.session.add(SessionAgendaItem(
@@ -151,8 +162,11 @@ def set_session_agenda(*, lab_session_id: int, items: list[AgendaItemInput], now
     return agenda
 
 
-def session_prompts(lab_session_id: int, *, limit: int = 3) -> list[Prompt]:
-    """Reflection prompts ({id, text}) from the components on this session's agenda, spread across them."""
+def session_prompts(lab_session_id: int, *, limit: int = 3, language: str | None = None) -> list[Prompt]:
+    """Reflection prompts ({id, text}) from the components on this session's agenda, spread across them.
+
+    The texts are in `language` (by default the one being rendered); the ids are the same in every language.
+    """
     saved = _saved_items(lab_session_id)
     components: list[ProtocolComponent] = []
     for item in saved:
@@ -160,18 +174,19 @@ def session_prompts(lab_session_id: int, *, limit: int = 3) -> list[Prompt]:
             components.append(item.component)
     if not components:
         components = list_components()
-    return pick_prompts((c.reflection_prompts for c in components), limit)
+    return pick_prompts((c.reflection_prompts for c in localise(components, language)), limit)
 
 
-def reminder_prompts(limit: int = 3, *, lab_session_id: int | None = None) -> list[str]:
+def reminder_prompts(limit: int = 3, *, lab_session_id: int | None = None, language: str | None = None) -> list[str]:
     """Two or three reflection prompts from the protocol, for reminders and pre-work.
 
     With `lab_session_id`, the prompts come from that session's agenda (the same ones its
-    pre-work asks). The shipped seed text is used only while the table is empty.
+    pre-work asks). In `language`, by default the one being rendered. The shipped seed text
+    (English) is used only while the table is empty.
     """
     if lab_session_id is not None:
-        return [prompt["text"] for prompt in session_prompts(lab_session_id, limit=limit)]
-    components = list_components()
+        return [prompt["text"] for prompt in session_prompts(lab_session_id, limit=limit, language=language)]
+    components = localise(list_components(), language)
     if components:
         return [prompt["text"] for prompt in pick_prompts((c.reflection_prompts for c in components), limit)]
     rows = seed_content.component_rows()

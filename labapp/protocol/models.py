@@ -46,6 +46,31 @@ class ProtocolComponent(Model):
         return f"<ProtocolComponent {self.id} {self.slug}>"
 
 
+class ProtocolComponentTranslation(Model):
+    """A component's text in another language than English; an empty field shows the English one.
+
+    Minutes, order, the commitments flag and retirement belong to the component, not to a
+    language. Prompts carry the ids of the English prompts they translate, so pre-work answers
+    given in any language group under one question.
+    """
+
+    __tablename__ = "protocol_component_translations"
+    __table_args__ = (UniqueConstraint("component_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    component_id: Mapped[int] = mapped_column(ForeignKey("protocol_components.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    guiding_questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    facilitator_notes: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on render
+    reflection_prompts: Mapped[list[Prompt]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<ProtocolComponentTranslation {self.component_id} {self.language}>"
+
+
 class SessionAgendaItem(Model):
     """One line of a session's agenda: which component, in which place, for how many minutes."""
 

@@ -6,18 +6,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from labapp.core.text import slugify
 from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
 from labapp.protocol.errors import ComponentNotFound, InvalidComponent
+from labapp.protocol.languages import (
+    MAX_LINE_LENGTH,
+    MAX_LIST_ITEMS,
+    MAX_NOTES_LENGTH,
+    ComponentText,
+    localise,
+    protocol_heading,
+    reading_language,
+)
 from labapp.protocol.models import Prompt, ProtocolComponent
 
 MAX_COMPONENT_MINUTES = 240
-MAX_LIST_ITEMS = 12
-MAX_LINE_LENGTH = 500
-MAX_NOTES_LENGTH = 20_000
 
 
 @dataclass(frozen=True)
@@ -63,18 +71,28 @@ def pick_prompts(prompt_lists: Iterable[Sequence[Prompt]], limit: int) -> list[P
     return picked[:limit]
 
 
-def commitments_component() -> ProtocolComponent | None:
-    """The active commitments-and-next-steps component (title, guiding_questions), for follow-ups."""
-    return next((c for c in list_components() if c.is_commitments), None)
+def protocol_components(language: str | None = None) -> list[ComponentText]:
+    """The active components in order, as readers see them in their language (see languages.py)."""
+    return localise(list_components(), language)
+
+
+def commitments_component(language: str | None = None) -> ComponentText | None:
+    """The active commitments-and-next-steps component (title, guiding_questions), for follow-ups.
+
+    In the language being rendered unless given one (a follow-up email under force_locale gets its own).
+    """
+    component = next((c for c in list_components() if c.is_commitments), None)
+    return localise([component], language)[0] if component is not None else None
 
 
 def _clean_lines(lines: Iterable[str], what: str) -> list[str]:
     cleaned = [" ".join(line.split()) for line in lines]
     cleaned = [line for line in cleaned if line]
     if len(cleaned) > MAX_LIST_ITEMS:
-        raise InvalidComponent(f"Please keep to {MAX_LIST_ITEMS} {what} or fewer.")
+        raise InvalidComponent(_("Please keep to %(count)d %(what)s or fewer.", count=MAX_LIST_ITEMS, what=what))
     if any(len(line) > MAX_LINE_LENGTH for line in cleaned):
-        raise InvalidComponent(f"Each of the {what} must be under {MAX_LINE_LENGTH} characters.")
+        raise InvalidComponent(_("Each of the %(what)s must be under %(count)d characters.",
+                                 what=what, count=MAX_LINE_LENGTH))
     return cleaned
 
 
@@ -82,20 +100,20 @@ def _clean(fields: ComponentFields) -> ComponentFields:
     title = " ".join(fields.title.split())
     purpose = fields.purpose.strip()
     if not title or len(title) > 200:
-        raise InvalidComponent("A component needs a title of up to 200 characters.")
+        raise InvalidComponent(_("A component needs a title of up to 200 characters."))
     if not purpose or len(purpose) > 2000:
-        raise InvalidComponent("A component needs a purpose of up to 2,000 characters.")
+        raise InvalidComponent(_("A component needs a purpose of up to 2,000 characters."))
     if not 1 <= fields.minutes <= MAX_COMPONENT_MINUTES:
-        raise InvalidComponent(f"Suggested minutes must be between 1 and {MAX_COMPONENT_MINUTES}.")
+        raise InvalidComponent(_("Suggested minutes must be between 1 and %(minutes)s.", minutes=MAX_COMPONENT_MINUTES))
     if len(fields.facilitator_notes) > MAX_NOTES_LENGTH:
-        raise InvalidComponent("Facilitator notes must be under 20,000 characters.")
+        raise InvalidComponent(_("Facilitator notes must be under 20,000 characters."))
     return ComponentFields(
         title=title,
         purpose=purpose,
         minutes=fields.minutes,
-        guiding_questions=_clean_lines(fields.guiding_questions, "guiding questions"),
+        guiding_questions=_clean_lines(fields.guiding_questions, _("guiding questions")),
         facilitator_notes=fields.facilitator_notes.strip().replace("\r\n", "\n"),
-        reflection_prompts=_clean_lines(fields.reflection_prompts, "reflection prompts"),
+        reflection_prompts=_clean_lines(fields.reflection_prompts, _("reflection prompts")),
         is_commitments=fields.is_commitments,
     )
 
@@ -201,19 +219,23 @@ def set_component_retired(*, component_id: int, is_retired: bool, now: datetime)
     return component
 
 
-def protocol_markdown() -> str:
-    """The whole protocol as one Markdown document, for the download."""
-    components = list_components()
-    parts = [f"# {seed_content.PROTOCOL_TITLE}", "", seed_content.PROTOCOL_INTRO.strip(), ""]
-    total = sum(component.minutes for component in components)
-    parts += [f"About {total} minutes in {len(components)} parts.", ""]
-    for number, component in enumerate(components, start=1):
-        parts += [f"## {number}. {component.title}", "", f"*About {component.minutes} minutes.*", ""]
-        parts += [component.purpose, ""]
-        if component.guiding_questions:
-            parts += ["### Guiding questions", ""] + [f"- {q}" for q in component.guiding_questions] + [""]
-        if component.facilitator_notes:
-            parts += ["### Facilitator notes", "", component.facilitator_notes.strip(), ""]
-        if component.reflection_prompts:
-            parts += ["### To reflect on", ""] + [f"- {text}" for text in component.prompt_texts] + [""]
+def protocol_markdown(language: str | None = None) -> str:
+    """The whole protocol as one Markdown document, for the download, in the reader's language."""
+    language = reading_language(language)
+    with force_locale(language):
+        components = protocol_components(language)
+        title, intro = protocol_heading(language)
+        parts = [f"# {title}", "", intro.strip(), ""]
+        total = sum(component.minutes for component in components)
+        parts += [_("About %(minutes)d minutes in %(count)d parts.", minutes=total, count=len(components)), ""]
+        for number, component in enumerate(components, start=1):
+            parts += [f"## {number}. {component.title}", "",
+                      "*" + _("About %(minutes)d minutes.", minutes=component.minutes) + "*", ""]
+            parts += [component.purpose, ""]
+            if component.guiding_questions:
+                parts += ["### " + _("Guiding questions"), ""] + [f"- {q}" for q in component.guiding_questions] + [""]
+            if component.facilitator_notes:
+                parts += ["### " + _("Facilitator notes"), "", component.facilitator_notes.strip(), ""]
+            if component.reflection_prompts:
+                parts += ["### " + _("To reflect on"), ""] + [f"- {text}" for text in component.prompt_texts] + [""]
     return "\n".join(parts)

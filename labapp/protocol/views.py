@@ -5,21 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
-from labapp.protocol import seed_content
+from labapp.i18n import current_language
+from labapp.protocol.languages import protocol_heading
 from labapp.protocol.rendering import render_markdown
-from labapp.protocol.services import list_components, protocol_markdown
+from labapp.protocol.services import protocol_components, protocol_markdown
 
 bp = Blueprint("protocol", __name__)
 
 
 @bp.get("/protocol")
 def index() -> str:
-    """The whole protocol, readable on a phone and printable."""
-    components = list_components()
+    """The whole protocol in the reader's language (English where a text is not translated), printable."""
+    components = protocol_components()
+    title, intro = protocol_heading()
     return render_template(
         "protocol/index.html",
-        title=seed_content.PROTOCOL_TITLE,
-        intro=render_markdown(seed_content.PROTOCOL_INTRO),
+        title=title,
+        intro=render_markdown(intro),
         components=[(component, render_markdown(component.facilitator_notes)) for component in components],
         total_minutes=sum(component.minutes for component in components),
     )
@@ -31,5 +33,6 @@ def download() -> Response:
     return Response(
         protocol_markdown(),
         mimetype="text/markdown",
-        headers={"Content-Disposition": 'attachment; filename="conversation-lab-protocol.md"'},
+        headers={"Content-Disposition": 'attachment; filename="conversation-lab-protocol.md"',
+                 "Content-Language": current_language()},
     )

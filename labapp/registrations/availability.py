@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from labapp.db import db
 from labapp.registrations.seat_offers import held_seats, seats_on_offer
-from labapp.sessions.models import LabSession, SessionStatus
+from labapp.sessions.models import LabSession, SessionLanguage, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,15 @@ class SessionListing:
         return max(self.lab_session.capacity - self.counts.confirmed - self.held, 0)
 
 
-def list_upcoming_sessions(*, now: datetime) -> list[SessionListing]:
-    """Published sessions that have not ended, soonest first, with seat counts (one query)."""
-    sessions = list(
-        db.session.scalars(
-            select(LabSession)
-            .where(LabSession.status == SessionStatus.PUBLISHED, LabSession.starts_at > now)
-            .order_by(LabSession.starts_at, LabSession.id)
-        )
-    )
+def list_upcoming_sessions(*, now: datetime, language: SessionLanguage | None = None) -> list[SessionListing]:
+    """Published sessions that have not ended, soonest first, with seat counts (one query).
+
+    With `language`, only sessions held in it (bilingual ones count for English and Spanish).
+    """
+    query = select(LabSession).where(LabSession.status == SessionStatus.PUBLISHED, LabSession.starts_at > now)
+    if language is not None:
+        query = query.where(LabSession.language.in_(language.listed_with()))
+    sessions = list(db.session.scalars(query.order_by(LabSession.starts_at, LabSession.id)))
     held = held_seats(sessions)
     return [SessionListing(s, SeatCounts.of(s), held.get(s.id, 0)) for s in sessions]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 
 from labapp.clock import utcnow
 from labapp.core.page_cache import cached_page
@@ -17,7 +17,7 @@ from labapp.registrations.availability import availability_label, get_listing, l
 from labapp.registrations.forms import RegistrationForm
 from labapp.sessions.errors import SessionNotFound
 from labapp.sessions.feed import sessions_feed
-from labapp.sessions.models import LabSession, SessionStatus
+from labapp.sessions.models import LabSession, SessionLanguage, SessionStatus
 from labapp.sessions.services import get_session_by_slug
 
 bp = Blueprint("sessions", __name__)
@@ -25,14 +25,24 @@ bp = Blueprint("sessions", __name__)
 
 @bp.get("/")
 def index() -> str:
-    """Upcoming published sessions, soonest first (cached for a few seconds: see core/page_cache.py)."""
+    """Upcoming published sessions, soonest first (cached for a few seconds: see core/page_cache.py).
+
+    `?language=es` keeps the sessions held in Spanish (and bilingual ones); an unknown value is
+    ignored with a note on the page, so a mistyped link still shows every session.
+    """
+
+    asked = request.args.get("language", "")
+    language = SessionLanguage.parse(asked)
 
     def render() -> str:
         now = utcnow()
-        listings = list_upcoming_sessions(now=now)
+        listings = list_upcoming_sessions(now=now, language=language)
         return render_template(
             "sessions/index.html",
             listings=[(listing, availability_label(listing, now)) for listing in listings],
+            language=language,
+            unknown_language=asked if asked and language is None else None,
+            languages=list(SessionLanguage),
         )
 
     return cached_page("sessions.index", render)

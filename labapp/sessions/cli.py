@@ -15,7 +15,7 @@ from labapp.clock import utcnow
 from labapp.db import db
 from labapp.sessions.errors import InvalidSession
 from labapp.sessions.links import session_url_for
-from labapp.sessions.models import SessionFormat
+from labapp.sessions.models import SessionFormat, SessionLanguage
 from labapp.sessions.services import (
     MAX_CAPACITY,
     MAX_DURATION_MINUTES,
@@ -37,12 +37,14 @@ sessions_cli = AppGroup("sessions", help="Create and list Conversation Lab sessi
               help="Minutes.")
 @click.option("--capacity", type=click.IntRange(1, MAX_CAPACITY), required=True)
 @click.option("--format", "fmt", type=click.Choice([f.value for f in SessionFormat]), default="online")
+@click.option("--language", type=click.Choice([language.value for language in SessionLanguage]), default="en",
+              help="The conversation's language: en, es or bilingual.")
 @click.option("--location", default="")
 @click.option("--join-url", "join_url", default="")
 @click.option("--facilitator", "facilitator_email", default=None, help="Email of an existing user.")
 @click.option("--summary", default="")
 @click.option("--publish", is_flag=True, help="Publish now (default: draft).")
-def add(title: str, starts_at: str, zone: str, duration: int, capacity: int, fmt: str, location: str,
+def add(title: str, starts_at: str, zone: str, duration: int, capacity: int, fmt: str, language: str, location: str,
         join_url: str, facilitator_email: str | None, summary: str, publish: bool) -> None:
     """Create a session and print its public URL on the last line."""
     if not is_valid_timezone(zone):
@@ -68,6 +70,7 @@ def add(title: str, starts_at: str, zone: str, duration: int, capacity: int, fmt
                 duration_minutes=duration,
                 capacity=capacity,
                 format=SessionFormat(fmt),
+                language=SessionLanguage(language),
                 location=location,
                 join_url=join_url,
                 summary=summary,
@@ -95,6 +98,7 @@ def list_(as_json: bool) -> None:
             "timezone": lab.timezone,
             "duration": lab.duration_minutes,
             "format": str(lab.format),
+            "language": str(lab.language),
             "capacity": lab.capacity,
             "confirmed": lab.confirmed_count,
             "waitlisted": lab.waitlisted_count,

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,7 +25,43 @@ class SessionFormat(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"online": "Online", "in_person": "In person", "hybrid": "Hybrid"}[self.value]
+        return str({"online": _l("Online"), "in_person": _l("In person"), "hybrid": _l("Hybrid")}[self.value])
+
+
+# Lazy, so a form that lists them at import time still shows them in the page's language.
+LANGUAGE_LABELS = {"en": _l("In English"), "es": _l("In Spanish"), "bilingual": _l("Bilingual (English and Spanish)")}
+
+
+class SessionLanguage(StrEnum):
+    """The language a session's conversation is held in (not the language of its pages)."""
+
+    EN = "en"
+    ES = "es"
+    BILINGUAL = "bilingual"
+
+    @property
+    def label(self) -> str:
+        """The badge: 'In English', 'En inglés' on a Spanish page, ..."""
+        return str(LANGUAGE_LABELS[self.value])
+
+    @classmethod
+    def parse(cls, value: str | None) -> SessionLanguage | None:
+        """The member for 'en', 'es' or 'bilingual' (any case, trimmed); None for anything else."""
+        try:
+            return cls((value or "").strip().lower())
+        except ValueError:
+            return None
+
+    def listed_with(self) -> tuple[SessionLanguage, ...]:
+        """Sessions someone looking for this language can join: a bilingual one suits either language."""
+        if self is SessionLanguage.BILINGUAL:
+            return (SessionLanguage.BILINGUAL,)
+        return (self, SessionLanguage.BILINGUAL)
+
+    @property
+    def html_lang(self) -> str | None:
+        """The value for a `lang` attribute on text in this language; None for bilingual."""
+        return None if self is SessionLanguage.BILINGUAL else self.value
 
 
 class SessionStatus(StrEnum):
@@ -58,6 +95,9 @@ class LabSession(Model):
     timezone: Mapped[str] = mapped_column(String(64))
     format: Mapped[SessionFormat] = mapped_column(str_enum(SessionFormat, length=20), default=SessionFormat.ONLINE)
     location: Mapped[str] = mapped_column(String(300), default="")
+    language: Mapped[SessionLanguage] = mapped_column(
+        str_enum(SessionLanguage, length=10), default=SessionLanguage.EN, server_default="en"
+    )
     join_url: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int]
     registration_opens_at: Mapped[datetime | None]
@@ -110,6 +150,11 @@ class LabSession(Model):
     def format_label(self) -> str:
         """'Online', 'In person' or 'Hybrid' (a loaded row holds the plain string, not the enum)."""
         return SessionFormat(self.format).label
+
+    @property
+    def language_label(self) -> str:
+        """'In English', 'In Spanish' or 'Bilingual (English and Spanish)', in the page's language."""
+        return SessionLanguage(self.language).label
 
     @property
     def is_published(self) -> bool:

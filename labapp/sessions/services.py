@@ -15,7 +15,7 @@ from labapp.accounts.models import User
 from labapp.core.text import slugify
 from labapp.db import db, is_postgres, unit_of_work
 from labapp.sessions.errors import InvalidSession, SessionChangeNotAllowed, SessionNotFound
-from labapp.sessions.models import LabSession, SessionFormat, SessionStatus, session_facilitators
+from labapp.sessions.models import LabSession, SessionFormat, SessionLanguage, SessionStatus, session_facilitators
 
 
 def is_valid_timezone(name: str) -> bool:
@@ -118,6 +118,7 @@ class SessionFields:
     duration_minutes: int
     capacity: int
     format: SessionFormat = SessionFormat.ONLINE
+    language: SessionLanguage = SessionLanguage.EN  # the conversation's language: en, es or bilingual
     summary: str = ""
     description: str = ""
     location: str = ""
@@ -141,6 +142,8 @@ class SessionFields:
             raise InvalidSession(_l("Duration must be between 15 minutes and 8 hours."))
         if not 1 <= self.capacity <= MAX_CAPACITY:
             raise InvalidSession(_l("Capacity must be between 1 and 10,000."))
+        if SessionLanguage.parse(self.language) is None:
+            raise InvalidSession(_l("A session is held in English (en), Spanish (es) or both (bilingual)."))
         if self.format == SessionFormat.IN_PERSON and not self.location.strip():
             raise InvalidSession(_l("An in-person session needs a location."))
         if self.join_url and not self.join_url.startswith("https://"):
@@ -166,6 +169,7 @@ class SessionFields:
         lab.duration_minutes = self.duration_minutes
         lab.timezone = self.timezone
         lab.format = self.format
+        lab.language = SessionLanguage(self.language)
         lab.location = self.location.strip()
         lab.join_url = self.join_url.strip()
         lab.capacity = self.capacity
@@ -256,7 +260,8 @@ def session_fields(lab: LabSession) -> SessionFields:
     """A session's current fields, as a form or a copy starts from."""
     return SessionFields(
         title=lab.title, starts_at=lab.starts_at, timezone=lab.timezone, duration_minutes=lab.duration_minutes,
-        capacity=lab.capacity, format=SessionFormat(lab.format), summary=lab.summary, description=lab.description,
+        capacity=lab.capacity, format=SessionFormat(lab.format), language=SessionLanguage(lab.language),
+        summary=lab.summary, description=lab.description,
         location=lab.location, join_url=lab.join_url, registration_opens_at=lab.registration_opens_at,
         registration_closes_at=lab.registration_closes_at, reply_to=lab.reply_to,
         reminder_offsets=lab.reminder_offsets, follow_up_after_hours=lab.follow_up_after_hours,

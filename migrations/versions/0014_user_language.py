@@ -1,7 +1,7 @@
 """users: each facilitator's chosen language for the dashboard and their emails
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 21:35:00
 
 """

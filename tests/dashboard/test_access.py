@@ -32,7 +32,7 @@ def _others_ids(app):
 
     return {"lab_id": lab.id, "registration_id": registration.id, "message_id": message.id,
             "user_id": owner.id, "outbox_id": outbox()[0].id, "session_id": lab.id,
-            "component_id": list_components()[0].id, "direction": "up", "action": "retire"}
+            "component_id": list_components()[0].id, "direction": "up", "action": "retire", "language": "es"}
 
 
 def test_every_dashboard_url_sends_anonymous_visitors_to_sign_in(app, client):

@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import g
 from flask.testing import FlaskClient
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
 from labapp.accounts.models import User
 from labapp.db import db
-from labapp.protocol.models import ProtocolComponent, SessionAgendaItem
+from labapp.protocol.models import ProtocolComponent, ProtocolComponentTranslation, SessionAgendaItem
 from labapp.protocol.seed_content import component_rows
+from labapp.protocol.seed_content_es import translation_rows
 
 
 @pytest.fixture
@@ -33,10 +34,16 @@ def sign_in(client: FlaskClient) -> Callable[[User], FlaskClient]:
 
 @pytest.fixture
 def restore_protocol(app) -> Iterator[None]:
-    """For tests that edit the protocol: the table survives between tests, so put the seed back."""
+    """For tests that edit the protocol: the tables survive between tests, so put the seed back."""
     yield
     db.session.remove()
     with db.engine.begin() as connection:
         connection.execute(delete(SessionAgendaItem))
+        connection.execute(delete(ProtocolComponentTranslation))
         connection.execute(delete(ProtocolComponent))
         connection.execute(insert(ProtocolComponent), component_rows())
+        ids = dict(connection.execute(select(ProtocolComponent.slug, ProtocolComponent.id)).all())
+        connection.execute(insert(ProtocolComponentTranslation), [
+            {**{k: v for k, v in row.items() if k != "slug"}, "component_id": ids[row["slug"]]}
+            for row in translation_rows()
+        ])

@@ -46,6 +46,38 @@ def test_demo_load_is_idempotent_and_leaves_three_upcoming_sessions_in_two_zones
     assert "facilitator@example.org" in first.output
     runner.invoke(args=["demo", "load"])
     rows = json.loads(runner.invoke(args=["sessions", "list", "--json"]).output)
-    assert len(rows) == 4
+    assert len(rows) == 5  # four English sessions and one in Spanish for families
     assert len({row["timezone"] for row in rows}) >= 2
     assert any(row["waitlisted"] > 0 and row["confirmed"] == row["capacity"] for row in rows)
+
+
+def test_demo_load_adds_a_spanish_session_for_families(runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    rows = json.loads(runner.invoke(args=["sessions", "list", "--json"]).output)
+    spanish = [row for row in rows if row["language"] == "es"]
+    assert [row["slug"] for row in spanish] == ["demo-familias-experiencias"]
+    assert {row["language"] for row in rows} == {"en", "es"}
+
+
+def test_sessions_add_takes_the_conversation_language_and_list_json_shows_it(runner):
+    result = runner.invoke(args=[
+        "sessions", "add", "--title", "Familias", "--starts-at", "2030-01-15T18:00", "--timezone",
+        "America/Los_Angeles", "--duration", "75", "--capacity", "15", "--language", "es", "--publish",
+    ])
+    assert result.exit_code == 0, result.output
+    runner.invoke(args=["sessions", "add", "--title", "Both", "--starts-at", "2030-01-16T18:00", "--timezone",
+                        "America/Los_Angeles", "--duration", "75", "--capacity", "15", "--language", "bilingual"])
+    runner.invoke(args=["sessions", "add", "--title", "Default", "--starts-at", "2030-01-17T18:00", "--timezone",
+                        "America/Los_Angeles", "--duration", "75", "--capacity", "15"])
+    rows = json.loads(runner.invoke(args=["sessions", "list", "--json"]).output)
+    assert {row["title"]: row["language"] for row in rows} == {"Familias": "es", "Both": "bilingual", "Default": "en"}
+
+
+def test_sessions_add_refuses_a_language_it_does_not_know(runner):
+    result = runner.invoke(args=[
+        "sessions", "add", "--title", "X", "--starts-at", "2030-03-10T16:00", "--timezone", "America/Chicago",
+        "--duration", "90", "--capacity", "12", "--language", "fr",
+    ])
+    assert result.exit_code == 2
+    assert "--language" in result.output
+    assert db.session.query(LabSession).count() == 0
