@@ -18,13 +18,18 @@ from pathlib import Path
 from benchmarks import bench_public, loadgen
 
 
-def summarise(collapsed: Path, top: int = 25) -> list[str]:
-    """Inclusive and self shares of the busiest frames in a py-spy `--format raw` file."""
+def summarise(collapsed: Path, top: int = 25, within: str = "handle_request") -> list[str]:
+    """Inclusive and self shares of the busiest frames in a py-spy `--format raw` file.
+
+    Only samples inside a request (a frame containing `within`) count: not start-up, not idle accept.
+    """
     inclusive: collections.Counter[str] = collections.Counter()
     own: collections.Counter[str] = collections.Counter()
     total = 0
     for line in collapsed.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
+        if within not in stack:
+            continue
         n = int(count)
         frames = [frame.split(" (")[0] + " (" + frame.split("/")[-1] if "/" in frame else frame
                   for frame in stack.split(";")[1:]]
@@ -33,7 +38,7 @@ def summarise(collapsed: Path, top: int = 25) -> list[str]:
             inclusive[frame] += n
         if frames:
             own[frames[-1]] += n
-    lines = [f"{total} samples"]
+    lines = [f"{total} samples inside requests"]
     lines += [f"  {n / total:6.1%} incl  {frame}" for frame, n in inclusive.most_common(top)]
     lines += [f"  {n / total:6.1%} self  {frame}" for frame, n in own.most_common(top)]
     return lines
@@ -56,6 +61,7 @@ def main(argv: list[str]) -> int:
         # The gunicorn master is the oldest process listening on the port; --subprocesses adds its workers.
         master = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True)
         pid = str(min(int(p) for p in re.findall(r"pid=(\d+)", master.stdout)))
+        loadgen.run(port, make, clients=4, seconds=1.0)  # warm: workers imported, statements prepared
         out = logs / "profile.txt"
         spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses", "-r", "200",
                                 "-d", str(int(seconds)), "-f", "raw", "-o", str(out), "--pid", pid],

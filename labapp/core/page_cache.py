@@ -33,7 +33,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 
 from labapp.core.request_log import start_request
 from labapp.i18n import page_language
@@ -155,3 +157,20 @@ class PageCacheFastPath:
             g.csp_nonce = secrets.token_urlsafe(16)
             response = app.response_class(_personalise(hit[1], g.csp_nonce), mimetype="text/html")
             return app.process_response(response)
+
+
+class ReusedSigningSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per set of keys.
+
+    Flask builds a new serializer (and tests it by serialising an empty dict) on every request that
+    opens or saves a session; every visitor of a cached session page gets a CSRF token and so a
+    cookie. The keys are read on each call, so a changed SECRET_KEY still takes effect.
+    """
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached: tuple[object, URLSafeTimedSerializer | None] | None = app.extensions.get("labapp_session_signer")
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions["labapp_session_signer"] = cached
+        return cached[1]

@@ -186,3 +186,11 @@ def test_a_signed_in_or_flashed_visitor_never_takes_the_fast_path(app, hooks_ran
         session["_user_id"] = "someone"
     signed_in.get("/")
     assert hooks_ran == ["/", "/", "/"]
+
+
+def test_a_new_secret_key_still_invalidates_the_session_cookies_signed_with_the_old_one(app):
+    visitor = app.test_client()
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("message", "Signed with the first key.")]
+    app.secret_key = "a-completely-different-key-" + "x" * 20
+    assert "Signed with the first key." not in visitor.get("/").get_data(as_text=True)
