@@ -139,7 +139,9 @@ class PageCacheFastPath:
         self.paths: dict[str, tuple[float, str]] = app.extensions.setdefault("labapp_page_cache_by_path", {})
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and self.paths:
+        # A GET with a body (which request_limits may have to refuse with 413) takes the normal path.
+        has_body = environ.get("CONTENT_LENGTH", "0") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in environ
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and self.paths and not has_body:
             response = self._cached_response(environ)
             if response is not None:
                 return response(environ, start_response)
