@@ -104,9 +104,10 @@ def seed() -> dict[str, str]:
 def gunicorn(app_path: str, env: dict[str, str], log: Path):
     """Start gunicorn with deploy/gunicorn.conf.py on a free port; yield the port."""
     port = free_port()
-    # deploy/gunicorn.conf.py as production runs it (2 workers), for both sides; BENCH_THREADS overrides threads.
-    full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
-                "GUNICORN_MAX_REQUESTS": "0"}
+    # deploy/gunicorn.conf.py as production runs it (2 workers), for both sides; BENCH_THREADS overrides
+    # threads and BENCH_WORKERS the number of workers, for trying other settings.
+    full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "WEB_CONCURRENCY": os.environ.get("BENCH_WORKERS", "2"), "GUNICORN_MAX_REQUESTS": "0"}
     if os.environ.get("BENCH_THREADS"):
         full_env["GUNICORN_THREADS"] = os.environ["BENCH_THREADS"]
     gunicorn_bin = Path(sys.executable).parent / "gunicorn"
