@@ -61,6 +61,12 @@ def _by_path() -> dict[str, tuple[float, str]]:
     return cache
 
 
+def _cached_paths() -> set[str]:
+    """Every path with a cached copy (in some language): lets the fast path pass other requests at once."""
+    paths: set[str] = current_app.extensions.setdefault("labapp_page_cache_paths", set())
+    return paths
+
+
 def _query() -> str:
     # One copy per language and query (the language switch links back to the same query).
     return urlencode(sorted((k, v) for k, v in request.args.items(multi=True) if k != "lang"))
@@ -118,12 +124,17 @@ def _store(key: str, path_key: str, expires_at: float, html: str) -> None:
                     cache.pop(stale, None)
         if len(cache) < _MAX_ENTRIES:
             cache[entry_key] = (expires_at, html)
+    paths = _cached_paths()
+    if len(paths) >= _MAX_ENTRIES:
+        paths.clear()  # a few more misses until the busy pages are stored again
+    paths.add(request.path)
 
 
 def clear_page_cache() -> None:
     """Forget every cached page of this app (tests; or after a change that must show at once)."""
     _cache().clear()
     _by_path().clear()
+    _cached_paths().clear()
 
 
 class PageCacheFastPath:
@@ -136,12 +147,13 @@ class PageCacheFastPath:
         self.app = app
         self.wsgi_app = wsgi_app
         self.https_only = https_only
-        self.paths: dict[str, tuple[float, str]] = app.extensions.setdefault("labapp_page_cache_by_path", {})
+        self.pages: dict[str, tuple[float, str]] = app.extensions.setdefault("labapp_page_cache_by_path", {})
+        self.paths: set[str] = app.extensions.setdefault("labapp_page_cache_paths", set())
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         # A GET with a body (which request_limits may have to refuse with 413) takes the normal path.
         has_body = environ.get("CONTENT_LENGTH", "0") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in environ
-        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and self.paths and not has_body:
+        if environ.get("PATH_INFO") in self.paths and environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not has_body:
             response = self._cached_response(environ)
             if response is not None:
                 return response(environ, start_response)
@@ -152,7 +164,7 @@ class PageCacheFastPath:
         with app.request_context(environ):
             if self.https_only and not request.is_secure:
                 return None  # the normal path redirects to HTTPS
-            hit = self.paths.get(_path_key())
+            hit = self.pages.get(_path_key())
             if hit is None or hit[0] <= time.monotonic() or not _visitor_is_anonymous_and_quiet():
                 return None
             start_request()
