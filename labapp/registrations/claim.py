@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, String, bindparam, cast, insert, select, true
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from labapp.db import db, new_row_values
@@ -97,4 +98,7 @@ def claim_seat(registration: Registration, email: OutboxMessage, *, lab: LabSess
     if registration_id is None:
         return False
     set_committed_value(registration, "id", registration_id)
+    # Persistent from here on, as if loaded: callers may change and commit it (check-in, tests).
+    make_transient_to_detached(registration)
+    db.session.add(registration)
     return True
