@@ -48,6 +48,7 @@ def run() -> list[str]:
     from labapp.db import db, unit_of_work
     from labapp.mail.compose import build_email
     from labapp.mail.deliver import BATCH_SIZE, deliver_pending
+    from labapp.mail.kinds import EmailKind
     from labapp.mail.models import OutboxMessage
     from labapp.mail.outbox import queue_email
     from tests.factories import make_lab_session, make_registration
@@ -79,7 +80,7 @@ def run() -> list[str]:
                         to_address=f"educator{n}@example.edu", to_name=f"Educator {n}",
                         subject=confirmation.subject, text_body=confirmation.text_body,
                         html_body=confirmation.html_body, calendar_ics=confirmation.calendar_ics,
-                        kind="bench", now=now, registration_id=registration.id,
+                        kind=EmailKind.CONFIRMED, now=now, registration_id=registration.id,
                     )
             size = len(build_email(confirmation, sender=app.config["MAIL_DEFAULT_SENDER"], now=now,
                                    message_id="<bench@labapp.test>"))

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, Table, event
+from sqlalchemy import DateTime, Enum, MetaData, Table, event, inspect
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -98,6 +98,28 @@ def unit_of_work() -> Iterator[Any]:
         raise
     finally:
         session.info["in_unit_of_work"] = False
+
+
+def new_row_values(obj: Base) -> dict[str, Any]:
+    """What an INSERT of this new (never added) object would write: its values, else its columns' Python defaults.
+
+    For a Core INSERT of an object built as the ORM would save it (registrations/claim.py): every
+    column a model has, now or later, is written the same way.
+    """
+    state = inspect(obj)
+    values = {}
+    for prop in state.mapper.column_attrs:
+        column = prop.columns[0]
+        value = state.dict.get(prop.key)
+        if value is None and column.default is not None:
+            default: Any = column.default
+            if default.is_scalar:
+                value = default.arg
+            elif default.is_callable:
+                value = default.arg(None)  # SQLAlchemy wraps a no-argument callable to take a context
+        if value is not None:
+            values[column.name] = value
+    return values
 
 
 def is_postgres() -> bool:

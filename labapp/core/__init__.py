@@ -16,10 +16,11 @@ from werkzeug.exceptions import HTTPException
 
 from labapp import timefmt
 from labapp.clock import utcnow
+from labapp.core.page_cache import PageCacheFastPath, ReusedSigningSessionInterface
 from labapp.core.private import init_private_areas
 from labapp.core.request_limits import init_request_limits
 from labapp.core.request_log import configure_logging, current_request_id, init_request_log, loggable_path
-from labapp.core.security import init_security
+from labapp.core.security import https_only, init_security
 from labapp.core.urls import init_url_converters
 from labapp.db import db
 from labapp.extensions import limiter
@@ -77,6 +78,9 @@ def init_app(app: Flask) -> None:
     configure_logging(app)
     init_url_converters(app)
     init_request_limits(app)
+    # Before init_security: ProxyFix (if any) must wrap the fast path, so it sees the proxy's scheme.
+    app.wsgi_app = PageCacheFastPath(app, app.wsgi_app, https_only=https_only(app))  # type: ignore[method-assign]
+    app.session_interface = ReusedSigningSessionInterface()
     init_security(app)
     init_private_areas(app)
     init_request_log(app)

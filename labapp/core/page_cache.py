@@ -13,18 +13,35 @@ every hit. Each gunicorn worker keeps its own small cache; nothing is shared bet
 A page with a form (the session page) opts in with `form_token=True`: it is rendered with a
 placeholder where the CSRF token goes, and every visitor gets their own token swapped in, exactly
 as the nonce is; so the form still checks CSRF per visitor.
+
+**The fast path** (`PageCacheFastPath`, issue 18): a GET for a page in the cache is answered as soon
+as Flask has matched the URL and opened the visitor's session, before the `before_request` hooks
+(CSRF, rate limits, Babel, private areas) and the view run. The visitor's language (`page_language()`),
+the anonymous-and-quiet check and the expiry are the same as above; the response then goes through
+the app's own `process_response`, so it carries exactly the headers of a rendered page (security
+headers with this response's CSP nonce, Vary, the `lang` cookie for `?lang=`, X-Request-ID, the
+request log line) and the session is saved when a CSRF token was issued. Anything else (a miss, a
+signed-in or flashed visitor, plain HTTP on an HTTPS site, another method) takes the normal path.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from flask import current_app, g, request, session
+from flask import Flask, Response, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 
+from labapp.core.request_log import start_request
 from labapp.i18n import page_language
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
 _TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
@@ -36,6 +53,27 @@ _MAX_ENTRIES = 256
 def _cache() -> dict[str, tuple[float, str]]:
     cache: dict[str, tuple[float, str]] = current_app.extensions.setdefault("labapp_page_cache", {})
     return cache
+
+
+def _by_path() -> dict[str, tuple[float, str]]:
+    """The same entries, found by language, path and query: what the fast path knows before any view runs."""
+    cache: dict[str, tuple[float, str]] = current_app.extensions.setdefault("labapp_page_cache_by_path", {})
+    return cache
+
+
+def _cached_paths() -> set[str]:
+    """Every path with a cached copy (in some language): lets the fast path pass other requests at once."""
+    paths: set[str] = current_app.extensions.setdefault("labapp_page_cache_paths", set())
+    return paths
+
+
+def _query() -> str:
+    # One copy per language and query (the language switch links back to the same query).
+    return urlencode(sorted((k, v) for k, v in request.args.items(multi=True) if k != "lang"))
+
+
+def _path_key() -> str:
+    return f"{page_language()}|{request.path}?{_query()}"
 
 
 def _visitor_is_anonymous_and_quiet() -> bool:
@@ -51,9 +89,7 @@ def cached_page(key: str, render: Callable[[], str], *, form_token: bool = False
     seconds = float(current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS") or 0)
     if seconds <= 0 or not _visitor_is_anonymous_and_quiet() or (form_token and _TOKEN_FIELD in g):
         return render()
-    # One copy per language and query (the language switch links back to the same query).
-    query = urlencode(sorted((k, v) for k, v in request.args.items(multi=True) if k != "lang"))
-    key = f"{page_language()}|{key}?{query}"
+    key = f"{page_language()}|{key}?{_query()}"
     nonce = g.get("csp_nonce", "")
     hit = _cache().get(key)
     if hit is not None and hit[0] > time.monotonic():
@@ -68,7 +104,7 @@ def cached_page(key: str, render: Callable[[], str], *, form_token: bool = False
         if form_token:
             g.pop(_TOKEN_FIELD, None)
     if not session.modified and _TOKEN_FIELD not in g:
-        _store(key, time.monotonic() + seconds, html)
+        _store(key, _path_key(), time.monotonic() + seconds, html)
     return _personalise(html, nonce)
 
 
@@ -79,17 +115,76 @@ def _personalise(html: str, nonce: str) -> str:
     return html
 
 
-def _store(key: str, expires_at: float, html: str) -> None:
-    cache = _cache()
-    if len(cache) >= _MAX_ENTRIES:
-        now = time.monotonic()
-        for stale, (until, _) in list(cache.items()):  # a copy: other threads may store meanwhile
-            if until <= now:
-                cache.pop(stale, None)
-    if len(cache) < _MAX_ENTRIES:
-        cache[key] = (expires_at, html)
+def _store(key: str, path_key: str, expires_at: float, html: str) -> None:
+    for cache, entry_key in ((_cache(), key), (_by_path(), path_key)):
+        if len(cache) >= _MAX_ENTRIES:
+            now = time.monotonic()
+            for stale, (until, _) in list(cache.items()):  # a copy: other threads may store meanwhile
+                if until <= now:
+                    cache.pop(stale, None)
+        if len(cache) < _MAX_ENTRIES:
+            cache[entry_key] = (expires_at, html)
+    paths = _cached_paths()
+    if len(paths) >= _MAX_ENTRIES:
+        paths.clear()  # a few more misses until the busy pages are stored again
+    paths.add(request.path)
 
 
 def clear_page_cache() -> None:
     """Forget every cached page of this app (tests; or after a change that must show at once)."""
     _cache().clear()
+    _by_path().clear()
+    _cached_paths().clear()
+
+
+class PageCacheFastPath:
+    """WSGI middleware: answer a GET for a cached page before the request hooks and the view run.
+
+    Installed inside ProxyFix (so the scheme and address are the proxy's), outside Flask's dispatch.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApplication, *, https_only: bool) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.https_only = https_only
+        self.pages: dict[str, tuple[float, str]] = app.extensions.setdefault("labapp_page_cache_by_path", {})
+        self.paths: set[str] = app.extensions.setdefault("labapp_page_cache_paths", set())
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # A GET with a body (which request_limits may have to refuse with 413) takes the normal path.
+        has_body = environ.get("CONTENT_LENGTH", "0") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in environ
+        if environ.get("PATH_INFO") in self.paths and environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not has_body:
+            response = self._cached_response(environ)
+            if response is not None:
+                return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def _cached_response(self, environ: WSGIEnvironment) -> Response | None:
+        app = self.app
+        with app.request_context(environ):
+            if self.https_only and not request.is_secure:
+                return None  # the normal path redirects to HTTPS
+            hit = self.pages.get(_path_key())
+            if hit is None or hit[0] <= time.monotonic() or not _visitor_is_anonymous_and_quiet():
+                return None
+            start_request()
+            g.csp_nonce = secrets.token_urlsafe(16)
+            response = app.response_class(_personalise(hit[1], g.csp_nonce), mimetype="text/html")
+            return app.process_response(response)
+
+
+class ReusedSigningSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per set of keys.
+
+    Flask builds a new serializer (and tests it by serialising an empty dict) on every request that
+    opens or saves a session; every visitor of a cached session page gets a CSRF token and so a
+    cookie. The keys are read on each call, so a changed SECRET_KEY still takes effect.
+    """
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached: tuple[object, URLSafeTimedSerializer | None] | None = app.extensions.get("labapp_session_signer")
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions["labapp_session_signer"] = cached
+        return cached[1]

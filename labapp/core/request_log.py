@@ -75,12 +75,14 @@ def configure_logging(app: Flask) -> None:
     root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
 
+def start_request() -> None:
+    """Give this request its id and start its clock (the first hook; page_cache's fast path calls it too)."""
+    g.request_id = _incoming_request_id()
+    g.request_started = time.perf_counter()
+
+
 def init_request_log(app: Flask) -> None:
     """Give each request an id and log it when it ends: method, path, status, duration, id."""
-
-    def start_request() -> None:
-        g.request_id = _incoming_request_id()
-        g.request_started = time.perf_counter()
 
     # Before every other hook (HTTPS redirect, CSRF, rate limits), so their answers are timed and tagged too.
     app.before_request_funcs.setdefault(None, []).insert(0, start_request)

@@ -16,12 +16,13 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from labapp.core.addresses import split_address
-from labapp.db import db, unit_of_work
+from labapp.db import db, is_postgres, unit_of_work
 from labapp.i18n import DEFAULT_LANGUAGE, supported
 from labapp.mail.kinds import EmailKind
 from labapp.mail.language import email_language
 from labapp.mail.models import MailRequestKind
 from labapp.mail.requests import queue_mail_request
+from labapp.registrations.claim import claim_seat
 from labapp.registrations.errors import (
     InvalidEmail,
     InvalidLanguage,
@@ -195,6 +196,15 @@ def register(
             forecast_version = _version(lab)
             draft = _Draft.build(lab, email=email, email_key=email_key, details=details,
                                  has_seat=lab.confirmed_count < lab.capacity, now=now, language=language)
+            if is_postgres():
+                # The usual case in one statement, lock included (see claim.py); the lock stays held if not.
+                message = draft.email.queue(registration_id=None, now=now)
+                db.session.expunge(message)  # written by claim_seat, not by the unit of work
+                claimed = claim_seat(draft.registration, message, lab=lab, has_seat=draft.has_seat,
+                                        marker=PLACE_IN_LINE)
+                if claimed:
+                    registration, has_seat, registration_id = draft.registration, draft.has_seat, draft.registration.id
+                    return _result(registration, has_seat, lab_session_id, email, registration_id)
             lab = lock_lab_session(lab.id)
             if not lab.is_open_for_registration(now):
                 raise RegistrationClosed(closed_reason(lab, now))
@@ -218,6 +228,11 @@ def register(
         if first is None:
             raise
         return RegistrationResult(first, Outcome.ALREADY_REGISTERED, first.lab_session_id, email)
+    return _result(registration, has_seat, lab_session_id, email, registration_id)
+
+
+def _result(registration: Registration, has_seat: bool, lab_session_id: int, email: str,
+            registration_id: int | None) -> RegistrationResult:
     # No token in the result: the manage link goes only by email (see receipts.py).
     outcome = Outcome.CONFIRMED if has_seat else Outcome.WAITLISTED
     return RegistrationResult(registration, outcome, lab_session_id, email, registration_id)

@@ -124,3 +124,73 @@ def test_an_unknown_session_is_not_found_even_after_a_cached_visit(client):
     lab = make_lab_session()
     client.get(f"/sessions/{lab.slug}")
     assert client.get(f"/sessions/{lab.slug}-nope").status_code == 404
+
+
+@pytest.fixture
+def hooks_ran(app: Flask) -> list[str]:
+    """The paths of the requests that went through the app's before_request hooks (the normal path)."""
+    ran: list[str] = []
+
+    @app.before_request
+    def note() -> None:
+        from flask import request
+
+        ran.append(request.path)
+
+    return ran
+
+
+@pytest.mark.parametrize("page", ["/", "session"])
+def test_a_cached_page_is_answered_before_the_request_hooks_with_every_header(client, hooks_ran, page):
+    lab = make_lab_session(title="Fast lab")
+    path = f"/sessions/{lab.slug}" if page == "session" else "/"
+    first = client.get(path)
+    with count_queries() as queries:
+        second = client.get(path)
+    assert hooks_ran == [path]  # the second visit skipped CSRF, rate limits, Babel and the view
+    assert queries.count == 0 and second.status_code == 200
+    assert "Fast lab" in second.get_data(as_text=True)
+    assert {name for name, _ in second.headers if name != "Set-Cookie"} == {
+        name for name, _ in first.headers if name != "Set-Cookie"}
+    assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+    nonces = [re.search(r"'nonce-([^']+)'", r.headers["Content-Security-Policy"]) for r in (first, second)]
+    assert all(nonces) and len({n.group(1) for n in nonces if n}) == 2
+    assert {"Accept-Language", "Cookie"} <= set(second.vary)
+    assert second.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_fast_path_serves_each_visitor_their_own_language_and_remembers_a_lang_link(app, hooks_ran):
+    make_lab_session(title="Fast lab")
+    english, spanish, linked = app.test_client(), app.test_client(), app.test_client()
+    english.get("/", headers={"Accept-Language": "en"})
+    spanish.get("/", headers={"Accept-Language": "es"})
+    linked.get("/?lang=es")
+    hooks_ran.clear()
+    assert '<html lang="es"' in spanish.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<html lang="en"' in english.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    newcomer = app.test_client().get("/?lang=es")
+    assert '<html lang="es"' in newcomer.get_data(as_text=True)
+    assert "lang=es" in newcomer.headers["Set-Cookie"]
+    assert hooks_ran == []
+
+
+def test_a_signed_in_or_flashed_visitor_never_takes_the_fast_path(app, hooks_ran):
+    make_lab_session(title="Fast lab")
+    app.test_client().get("/")
+    visitor = app.test_client()
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("message", "Your seat is cancelled.")]
+    assert "Your seat is cancelled." in visitor.get("/").get_data(as_text=True)
+    signed_in = app.test_client()
+    with signed_in.session_transaction() as session:
+        session["_user_id"] = "someone"
+    signed_in.get("/")
+    assert hooks_ran == ["/", "/", "/"]
+
+
+def test_a_new_secret_key_still_invalidates_the_session_cookies_signed_with_the_old_one(app):
+    visitor = app.test_client()
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("message", "Signed with the first key.")]
+    app.secret_key = "a-completely-different-key-" + "x" * 20
+    assert "Signed with the first key." not in visitor.get("/").get_data(as_text=True)

@@ -122,3 +122,13 @@ def test_without_proxy_fix_forwarded_headers_are_not_trusted(production_app):
     site = production_app("https://labs.example.org", PROXY_FIX_HOPS=0)
     response = site.test_client().get("/", base_url="http://labs.example.org", headers={"X-Forwarded-Proto": "https"})
     assert response.status_code == 301  # a client cannot claim HTTPS by sending the header itself
+
+
+def test_https_site_redirects_plain_http_even_for_a_page_in_the_cache(production_app):
+    make_lab_session(title="Cached lab")
+    site = production_app("https://labs.example.org", PUBLIC_PAGE_CACHE_SECONDS=60).test_client()
+    assert site.get("/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
+    cached = site.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Cached lab" in cached.get_data(as_text=True) and "Strict-Transport-Security" in cached.headers
+    plain = site.get("/")
+    assert plain.status_code == 301 and plain.headers["Location"] == "https://labs.example.org/"

@@ -106,3 +106,17 @@ def test_sessions_with_bad_fields_are_refused(app):
         make_lab_session(join_url="http://insecure.example.org")
     with pytest.raises(InvalidSession, match="location"):
         make_lab_session(format=SessionFormat.IN_PERSON, location="")
+
+
+def test_session_page_makes_the_same_number_of_queries_for_2_or_40_people_registered(client):
+    lab = make_lab_session(capacity=50)
+    for _ in range(2):
+        make_registration(lab)
+    with count_queries() as few:
+        assert client.get(f"/sessions/{lab.slug}").status_code == 200
+    for _ in range(38):
+        make_registration(lab)
+    with count_queries() as many:
+        page = client.get(f"/sessions/{lab.slug}").get_data(as_text=True)
+    assert "10 seats left" in page
+    assert many.count == few.count
