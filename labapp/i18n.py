@@ -91,7 +91,16 @@ def _remember_choice(response: Response) -> Response:
     return response
 
 
+def _check_catalogs(app: Flask) -> None:
+    # The .mo files are built by `make install` / `python -m tools.translations compile`, not kept in git.
+    for language in LANGUAGES:
+        if language != DEFAULT_LANGUAGE and not (TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo").exists():
+            app.logger.warning("no compiled catalog for %r: run `python -m tools.translations compile`; "
+                               "pages in that language fall back to English", language)
+
+
 def init_app(app: Flask) -> None:
+    _check_catalogs(app)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=page_language,
                    default_translation_directories=str(TRANSLATIONS))
