@@ -2,8 +2,9 @@
 
 Spanish texts are written beside the code that needs them, as small PO files in
 labapp/translations/<lang>/LC_MESSAGES/fragments/*.po (so parallel work does not fight over one
-big file); this fills every empty or fuzzy entry of messages.po from them. messages.po stays the
-catalog translators edit and review; a text corrected there wins over a fragment.
+big file). They are the source: this writes every entry of messages.po that a fragment translates
+(a correction goes in the fragment). messages.po is what gets compiled and what a reviewer reads
+whole; an entry no fragment has may be translated there directly and is kept.
 
     python -m tools.translations            extract, update, fill, compile
     python -m tools.translations compile    compile only (the install step of make run / make test)
@@ -62,7 +63,7 @@ def fill(language: str) -> int:
     for message in catalog:
         if not message.id:
             continue
-        if (_untranslated(message.string) or message.fuzzy) and message.id in known:
+        if message.id in known:  # the fragments are the source: a change there always reaches the catalog
             message.string = known[message.id]
             message.flags.discard("fuzzy")
         if _untranslated(message.string):

@@ -32,7 +32,7 @@ def test_the_browser_header_gives_spanish_pages_with_spanish_titles_and_frame(cl
     assert "<strong>30 días</strong> después de que termine tu sesión" in html
     assert ">Saltar al contenido principal</a>" in html
     assert 'aria-label="Principal"' in html and ">Sesiones</a>" in html
-    assert 'content="Qué guardan los Laboratorios de Conversación sobre ti' in html
+    assert 'content="Qué guardan los Conversation Labs sobre ti' in html
     assert "How we handle your information" not in html
 
 
