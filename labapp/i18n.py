@@ -21,6 +21,7 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 _ENVIRON_KEY = "labapp.language"
+_VARY = ("Accept-Language", "Cookie")
 
 # The signed-in person's chosen language, or None: accounts registers it at start-up (this bottom
 # layer must not import accounts). A signed-in facilitator's setting beats the cookie and the browser.
@@ -86,8 +87,9 @@ def _remember_choice(response: Response) -> Response:
     if chosen and request.cookies.get(COOKIE) != chosen:
         response.set_cookie(COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax",
                             secure=request.is_secure, httponly=True)
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    # One header write (each `response.vary.add` re-serialises it): every page differs by both.
+    vary = [name.strip() for name in response.headers.get("Vary", "").split(",") if name.strip()]
+    response.headers["Vary"] = ", ".join(vary + [name for name in _VARY if name not in vary])
     return response
 
 

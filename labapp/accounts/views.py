@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -34,6 +34,11 @@ GENERIC_LOGIN_ERROR = _l("That email and password don't match an account. Please
 
 def signed_in_language() -> str | None:
     """The signed-in person's chosen language (i18n asks, to speak it on every page), else None."""
+    # Most visitors never signed in: say so without Flask-Login loading a user (it hashes the
+    # visitor's address and agent for session protection), which the cached pages' fast path feels.
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if "_user_id" not in session and remember_cookie not in request.cookies:
+        return None
     return current_user.language if current_user.is_authenticated else None
 
 
