@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,10 @@ from labapp.db import db
 from tests.smtp import SmtpSink
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+# Every test's app reads this instant as "now" (labapp.clock), and so do the factories (now_utc()):
+# a test means the same on any day it runs. A test that needs another moment sets app.config["CLOCK"].
+FIXED_NOW = datetime(2031, 3, 4, 15, 0, tzinfo=UTC)
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 # Tables whose rows come from data migrations and survive between tests.
 PRESERVED_TABLES = {"alembic_version"}
@@ -147,7 +152,7 @@ def app(backend: str, database_urls: dict[str, str], app_config: dict, tmp_path:
         "testing",
         SQLALCHEMY_DATABASE_URI=database_urls[backend],
         MAIL_OUTBOX_DIR=str(tmp_path / "mail"),
-        **app_config,
+        **{"CLOCK": lambda: FIXED_NOW, **app_config},
     )
     with application.app_context():
         yield application

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from labapp.db import db
 from labapp.registrations.models import Registration
-from tests.factories import make_lab_session, make_registration
+from tests.factories import make_lab_session, make_registration, now_utc
 from tests.helpers import outbox, resolve_mail_requests
 
 
@@ -61,6 +61,7 @@ def test_expired_record_link_answers_410(client, app):
     client.post("/my-record", data={"email": "late@example.org"})
     resolve_mail_requests()  # the worker's next pass
     token = re.search(r"/my-record/([\w-]+)", outbox("record_link")[0].text_body).group(1)
-    app.config["CLOCK"] = lambda: datetime.now(UTC) + timedelta(hours=25)
+    later = now_utc() + timedelta(hours=25)  # a day and an hour after the link was sent
+    app.config["CLOCK"] = lambda: later
     assert client.get(f"/my-record/{token}").status_code == 410
     assert client.get("/my-record/not-a-token").status_code == 404
