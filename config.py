@@ -94,9 +94,7 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"  # development default
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'labapp.sqlite3'}"
-    # No pool_pre_ping: labapp.db checks a pooled connection's socket on checkout instead, which
-    # catches a PostgreSQL restart without the SELECT 1 round trip every request would pay.
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     BASE_URL = (os.environ.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME") or "Conversation Labs"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,9 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, MetaData, Table, event, inspect
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, registry
-from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -144,25 +141,3 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     # Erased names and answers are overwritten with zeros instead of lingering in free pages of the file.
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
-
-
-@event.listens_for(Pool, "checkout")
-def _drop_dead_postgres_connection(dbapi_connection: Any, connection_record: Any, connection_proxy: Any) -> None:
-    """Refuse a pooled PostgreSQL connection the server has already ended, without a round trip.
-
-    An idle connection has nothing to read: if its socket is readable, the server sent its goodbye
-    (a restart, `pg_terminate_backend`, an idle timeout) or closed it. Raising DisconnectionError
-    makes the pool throw it away and connect anew, as `pool_pre_ping` would, but without the
-    `SELECT 1` that pre-ping costs every request (12 % of a registration: README, Performance).
-    """
-    pgconn = getattr(dbapi_connection, "pgconn", None)
-    if pgconn is None:  # SQLite
-        return
-    if dbapi_connection.closed or dbapi_connection.broken:
-        raise DisconnectionError("connection closed")
-    try:
-        readable, _, _ = select.select([pgconn.socket], [], [], 0)
-    except (OSError, ValueError) as error:  # a closed descriptor
-        raise DisconnectionError(str(error)) from error
-    if readable:
-        raise DisconnectionError("the server ended this connection")
