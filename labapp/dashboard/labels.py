@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from labapp.messages.models import MessageAudience
 from labapp.registrations.models import RegistrationStatus
-from labapp.sessions.models import SessionFormat, SessionStatus
+from labapp.sessions.models import FORMAT_LABELS, SessionStatus
 
 SESSION_STATUS_LABELS: dict[str, Any] = {
     SessionStatus.DRAFT: _l("draft"),
@@ -19,11 +19,7 @@ SESSION_STATUS_LABELS: dict[str, Any] = {
     SessionStatus.CANCELLED: _l("cancelled"),
 }
 
-SESSION_FORMAT_LABELS: dict[str, Any] = {
-    SessionFormat.ONLINE: _l("Online"),
-    SessionFormat.IN_PERSON: _l("In person"),
-    SessionFormat.HYBRID: _l("Hybrid"),
-}
+SESSION_FORMAT_LABELS: dict[str, Any] = FORMAT_LABELS  # the session package's own names
 
 REGISTRATION_STATUS_LABELS: dict[str, Any] = {
     RegistrationStatus.CONFIRMED: _l("Confirmed"),

@@ -159,13 +159,15 @@ class TranslationFields:
     reflection_prompts: list[str] = field(default_factory=list)  # line n translates the n-th English prompt
 
 
-def _clean_lines(lines: Iterable[str], what: str) -> list[str]:
+def clean_lines(lines: Iterable[str], what: str) -> list[str]:
+    """A list field's lines, whitespace tidied and blanks dropped, within the limits (English and other languages)."""
     cleaned = [" ".join(line.split()) for line in lines]
     cleaned = [line for line in cleaned if line]
     if len(cleaned) > MAX_LIST_ITEMS:
         raise InvalidComponent(_("Please keep to %(count)d %(what)s or fewer.", count=MAX_LIST_ITEMS, what=what))
     if any(len(line) > MAX_LINE_LENGTH for line in cleaned):
-        raise InvalidComponent(_("Each line must be under %(count)d characters.", count=MAX_LINE_LENGTH))
+        raise InvalidComponent(_("Each of the %(what)s must be under %(count)d characters.",
+                                 what=what, count=MAX_LINE_LENGTH))
     return cleaned
 
 
@@ -186,8 +188,8 @@ def edit_translation(*, component_id: int, language: str, fields: TranslationFie
         raise InvalidComponent(_("Please keep the purpose under 2,000 characters."))
     if len(notes) > MAX_NOTES_LENGTH:
         raise InvalidComponent(_("Facilitator notes must be under 20,000 characters."))
-    questions = _clean_lines(fields.guiding_questions, _("guiding questions"))
-    prompt_lines = _clean_lines(fields.reflection_prompts, _("reflection prompts"))
+    questions = clean_lines(fields.guiding_questions, _("guiding questions"))
+    prompt_lines = clean_lines(fields.reflection_prompts, _("reflection prompts"))
     with unit_of_work():
         component = db.session.get(ProtocolComponent, component_id)
         if component is None:

@@ -15,10 +15,9 @@ from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
 from labapp.protocol.errors import ComponentNotFound, InvalidComponent
 from labapp.protocol.languages import (
-    MAX_LINE_LENGTH,
-    MAX_LIST_ITEMS,
     MAX_NOTES_LENGTH,
     ComponentText,
+    clean_lines,
     localise,
     protocol_heading,
     reading_language,
@@ -85,17 +84,6 @@ def commitments_component(language: str | None = None) -> ComponentText | None:
     return localise([component], language)[0] if component is not None else None
 
 
-def _clean_lines(lines: Iterable[str], what: str) -> list[str]:
-    cleaned = [" ".join(line.split()) for line in lines]
-    cleaned = [line for line in cleaned if line]
-    if len(cleaned) > MAX_LIST_ITEMS:
-        raise InvalidComponent(_("Please keep to %(count)d %(what)s or fewer.", count=MAX_LIST_ITEMS, what=what))
-    if any(len(line) > MAX_LINE_LENGTH for line in cleaned):
-        raise InvalidComponent(_("Each of the %(what)s must be under %(count)d characters.",
-                                 what=what, count=MAX_LINE_LENGTH))
-    return cleaned
-
-
 def _clean(fields: ComponentFields) -> ComponentFields:
     title = " ".join(fields.title.split())
     purpose = fields.purpose.strip()
@@ -111,9 +99,9 @@ def _clean(fields: ComponentFields) -> ComponentFields:
         title=title,
         purpose=purpose,
         minutes=fields.minutes,
-        guiding_questions=_clean_lines(fields.guiding_questions, _("guiding questions")),
+        guiding_questions=clean_lines(fields.guiding_questions, _("guiding questions")),
         facilitator_notes=fields.facilitator_notes.strip().replace("\r\n", "\n"),
-        reflection_prompts=_clean_lines(fields.reflection_prompts, _("reflection prompts")),
+        reflection_prompts=clean_lines(fields.reflection_prompts, _("reflection prompts")),
         is_commitments=fields.is_commitments,
     )
 

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from labapp.registrations.models import Registration
 
 
+# Lazy, so a form that lists them at import time still shows them in the page's language.
+FORMAT_LABELS = {"online": _l("Online"), "in_person": _l("In person"), "hybrid": _l("Hybrid")}
+
+
 class SessionFormat(StrEnum):
     ONLINE = "online"
     IN_PERSON = "in_person"
@@ -25,10 +29,9 @@ class SessionFormat(StrEnum):
 
     @property
     def label(self) -> str:
-        return str({"online": _l("Online"), "in_person": _l("In person"), "hybrid": _l("Hybrid")}[self.value])
+        return str(FORMAT_LABELS[self.value])
 
 
-# Lazy, so a form that lists them at import time still shows them in the page's language.
 LANGUAGE_LABELS = {"en": _l("In English"), "es": _l("In Spanish"), "bilingual": _l("Bilingual (English and Spanish)")}
 
 
