@@ -21,7 +21,11 @@ def manage_url(registration: Registration) -> str:
 
 def manage_links(registration: Registration) -> dict[str, str]:
     """The private links an email about this registration may show, by their template names."""
-    token = manage_token(registration)
+    return manage_links_for(manage_token(registration))
+
+
+def manage_links_for(token: str) -> dict[str, str]:
+    """The same links for a given token."""
     return {
         "manage_url": external_url("registrations.manage", token=token),
         "cancel_url": external_url("registrations.cancel", token=token),

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from labapp.core.urls import external_url
 from labapp.db import db
@@ -17,7 +17,7 @@ from labapp.mail.language import in_language
 from labapp.mail.models import OutboxMessage
 from labapp.mail.outbox import queue_email, render_email
 from labapp.registrations.invites import invite_for_email
-from labapp.registrations.links import manage_links
+from labapp.registrations.links import manage_links, manage_links_for, manage_token
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.sessions.links import agenda_url, session_url
 from labapp.sessions.models import LabSession
@@ -80,21 +80,11 @@ def prepare_registration_email(
     its removal (CANCEL), with the same UID: see `EmailKind.invite` in mail/kinds.py.
     Everything, the invite's description too, is in the person's language (`registration.language`);
     values in `extra` that hold words must have been computed in it as well (`in_language`).
+    The subject and bodies come from a rendering shared by everyone in the session (see `_shared_parts`).
     """
     lab = registration.lab_session
-    context = {
-        "registration": registration,
-        "lab": lab,
-        **manage_links(registration),
-        "session_url": session_url(lab),
-        "agenda_url": agenda_url(lab),
-        "protocol_url": external_url("protocol.index"),
-        "sessions_url": external_url("sessions.index"),
-        "my_record_url": external_url("records.request_link"),
-        **extra,
-    }
     with in_language(registration.language) as language:
-        subject, text_body, html_body = render_email(kind, language=language, **context)
+        subject, text_body, html_body = _parts(registration, kind=kind, language=language, now=now, extra=extra)
         calendar_ics = invite_for_email(registration, kind=kind, now=now)
     return PreparedEmail(
         kind=kind,
@@ -108,6 +98,102 @@ def prepare_registration_email(
         # A session's own reply-to (set by its facilitator) wins over the site-wide MAIL_REPLY_TO.
         reply_to=lab.reply_to or current_app.config.get("MAIL_REPLY_TO"),
     )
+
+
+# A registration email is the same for everyone in a session but for the first name and the private
+# links. During a rush 500 people get the same two emails, and rendering one costs about a millisecond
+# of CPU inside the request (issue 18). So each is rendered once per session version, kind, language
+# and status, with these markers for the person's values, and filled in per person. Letters only, so
+# URL building and HTML escaping leave them as they are.
+_TOKEN_MARKER = "zqxmarkerzqxtoken"  # noqa: S105 - a marker, not a secret
+_NAME_MARKER = "zqxmarkerzqxname"
+_MARKER_PREFIX = "zqxmarker"
+# Per worker; a session's emails are a few kB each. Cleared when full: a few more renders.
+_MAX_SHARED = 512
+_UNSHAREABLE = ("",)  # cached for a kind whose templates read the person's own details: render per person
+# What a shared rendering may read of the registration: the same for everyone with the same status.
+_SHARED_ATTRIBUTES = frozenset({"is_confirmed", "is_waitlisted", "is_cancelled", "status", "lab_session", "language"})
+_PLAIN = (str, int, float, type(None))
+_LAB_COLUMNS = tuple(
+    attr.key for attr in inspect(LabSession).column_attrs if attr.key not in ("confirmed_count", "waitlisted_count")
+)
+
+
+class _Everyone:
+    """The registration as a shared rendering sees it: its status, a marker for the first name.
+
+    Reading anything else (a role, an answer, an address) is noted in `personal`, and that rendering
+    is then never shared, so one person's details can never reach another's email: that kind is
+    rendered per person instead.
+    """
+
+    def __init__(self, registration: Registration) -> None:
+        self._registration = registration
+        self.personal: list[str] = []
+
+    first_name = _NAME_MARKER
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _SHARED_ATTRIBUTES:
+            self.personal.append(name)
+        return getattr(self._registration, name)
+
+
+def _render(registration: Registration | _Everyone, links: dict[str, str], *, kind: EmailKind, language: str,
+            extra: dict[str, Any]) -> tuple[str, str, str]:
+    lab = registration.lab_session
+    context = {
+        "registration": registration,
+        "lab": lab,
+        **links,
+        "session_url": session_url(lab),
+        "agenda_url": agenda_url(lab),
+        "protocol_url": external_url("protocol.index"),
+        "sessions_url": external_url("sessions.index"),
+        "my_record_url": external_url("records.request_link"),
+        **extra,
+    }
+    return render_email(kind, language=language, **context)
+
+
+def _parts(registration: Registration, *, kind: EmailKind, language: str, now: datetime,
+           extra: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) for this person: the shared rendering filled in, or a rendering of their own."""
+    shared = _shared_parts(registration, kind=kind, language=language, now=now, extra=extra)
+    if shared is not None:
+        token, name = manage_token(registration), registration.first_name
+        subject, text_body, html_body = (part.replace(_TOKEN_MARKER, token) for part in shared)
+        filled = (subject.replace(_NAME_MARKER, name), text_body.replace(_NAME_MARKER, name),
+                  html_body.replace(_NAME_MARKER, escape(name)))
+        # A template that changed a marker (a filter on the name) would leave a trace: render it whole.
+        if not any(_MARKER_PREFIX in part.lower() for part in filled):
+            return filled
+    return _render(registration, manage_links(registration), kind=kind, language=language, extra=extra)
+
+
+def _shared_parts(registration: Registration, *, kind: EmailKind, language: str, now: datetime,
+                  extra: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The email as everyone with this status in this version of the session gets it, with markers; or None.
+
+    Keyed by every column of the session (an edit of any of them is a new rendering) but its seat counts.
+    """
+    # Objects in `extra` (a seat offer) could change under the same identity: those emails are rendered each time.
+    if not all(isinstance(value, _PLAIN) for value in extra.values()):
+        return None
+    lab = registration.lab_session
+    key = (kind, language, registration.status, now.year, tuple(sorted(extra.items())),
+           tuple(getattr(lab, name) for name in _LAB_COLUMNS))
+    cache: dict[object, tuple[str, str, str]] = current_app.extensions.setdefault("labapp_shared_emails", {})
+    parts = cache.get(key)
+    if parts is None:
+        everyone = _Everyone(registration)
+        parts = _render(everyone, manage_links_for(_TOKEN_MARKER), kind=kind, language=language, extra=extra)
+        if everyone.personal:
+            parts = _UNSHAREABLE * 3
+        if len(cache) >= _MAX_SHARED:
+            cache.clear()
+        cache[key] = parts
+    return None if parts[0] == _UNSHAREABLE[0] else parts
 
 
 def queue_registration_email(
