@@ -7,11 +7,14 @@ Emails are rendered in the registration's own language with `flask_babel.force_l
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, has_request_context, request, url_for
 from flask_babel import Babel, get_locale, refresh
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 # The languages the site speaks, in the order of the switch; English is the fallback.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
@@ -60,11 +63,17 @@ def page_language() -> str:
         requested_language()
         or supported(user_language_loader())
         or supported(request.cookies.get(COOKIE))
-        or request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
-        or DEFAULT_LANGUAGE
+        or browser_language(request.headers.get("Accept-Language"))
     )
     request.environ[_ENVIRON_KEY] = language
     return language
+
+
+@lru_cache(maxsize=256)  # browsers send a handful of distinct headers; parsing one costs more than the page lookup
+def browser_language(accept_language: str | None) -> str:
+    """The best language of the site for an Accept-Language header, else English."""
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
 
 
 def current_language() -> str:

@@ -26,6 +26,8 @@ signed-in or flashed visitor, plain HTTP on an HTTPS site, another method) takes
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -37,14 +39,21 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
-from labapp.core.request_log import start_request
-from labapp.i18n import page_language
+from labapp.core.request_log import (
+    REQUEST_ID_HEADER,
+    loggable_path,
+    request_id_from,
+    start_request,
+    write_request_line,
+)
+from labapp.i18n import browser_language, page_language
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
 _TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
+_COOKIE_PLACEHOLDER = "\x00session-cookie\x00"
 _TOKEN_FIELD = "csrf_token"  # noqa: S105 - Flask-WTF keeps the request's signed token in g under this name
 # Pages per worker before expired ones are swept (one per session slug, a few kB each).
 _MAX_ENTRIES = 256
@@ -135,12 +144,19 @@ def clear_page_cache() -> None:
     _cache().clear()
     _by_path().clear()
     _cached_paths().clear()
+    current_app.extensions.get("labapp_page_cache_replays", {}).clear()
 
 
 class PageCacheFastPath:
     """WSGI middleware: answer a GET for a cached page before the request hooks and the view run.
 
     Installed inside ProxyFix (so the scheme and address are the proxy's), outside Flask's dispatch.
+
+    **Replay**: a visitor with no cookie and no query string (most of a newsletter's readers) has
+    nothing personal to check: no session, no language but their browser's. Their page's response
+    headers are then the same for everyone but the CSP nonce and the request id, so the first such
+    answer from the fast path is recorded (`_record`) and replayed to the next ones without even a
+    request context: same body, same headers with this response's nonce, same log line.
     """
 
     def __init__(self, app: Flask, wsgi_app: WSGIApplication, *, https_only: bool) -> None:
@@ -149,11 +165,18 @@ class PageCacheFastPath:
         self.https_only = https_only
         self.pages: dict[str, tuple[float, str]] = app.extensions.setdefault("labapp_page_cache_by_path", {})
         self.paths: set[str] = app.extensions.setdefault("labapp_page_cache_paths", set())
+        # path key and scheme -> (loggable path, status line, headers with placeholders for the nonce and cookie)
+        self.replays: dict[tuple[str, str], tuple[str, str, list[tuple[str, str]]]] = app.extensions.setdefault(
+            "labapp_page_cache_replays", {})
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         # A GET with a body (which request_limits may have to refuse with 413) takes the normal path.
         has_body = environ.get("CONTENT_LENGTH", "0") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in environ
         if environ.get("PATH_INFO") in self.paths and environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not has_body:
+            if _replayable(environ):
+                replayed = self._replay(environ, start_response)
+                if replayed is not None:
+                    return replayed
             response = self._cached_response(environ)
             if response is not None:
                 return response(environ, start_response)
@@ -164,13 +187,89 @@ class PageCacheFastPath:
         with app.request_context(environ):
             if self.https_only and not request.is_secure:
                 return None  # the normal path redirects to HTTPS
-            hit = self.pages.get(_path_key())
+            path_key = _path_key()
+            hit = self.pages.get(path_key)
             if hit is None or hit[0] <= time.monotonic() or not _visitor_is_anonymous_and_quiet():
                 return None
             start_request()
             g.csp_nonce = secrets.token_urlsafe(16)
-            response = app.response_class(_personalise(hit[1], g.csp_nonce), mimetype="text/html")
-            return app.process_response(response)
+            response = app.process_response(
+                app.response_class(_personalise(hit[1], g.csp_nonce), mimetype="text/html"))
+            if _replayable(environ):
+                self._record(path_key, environ, response, form_token=_TOKEN_PLACEHOLDER in hit[1])
+            return response
+
+    def _record(self, path_key: str, environ: WSGIEnvironment, response: Response, *, form_token: bool) -> None:
+        """Keep this answer's headers for the next cookieless visitors of the page.
+
+        The only cookie it may set is the session cookie holding nothing but a page's CSRF token, for
+        the session's lifetime (no expiry to keep true): its value is then a placeholder, made anew
+        for each visitor. Any other cookie, or an unexpected one, means no replay.
+        """
+        cookies = response.headers.getlist("Set-Cookie")
+        session_cookie = f"{self.app.config['SESSION_COOKIE_NAME']}="
+        if response.status_code != 200 or len(cookies) != int(form_token):
+            return
+        if form_token and not (cookies[0].startswith(session_cookie) and set(session) == {_TOKEN_FIELD}
+                               and not any(word in cookies[0].lower() for word in ("expires=", "max-age="))):
+            return
+        nonce = g.csp_nonce
+        kept = []
+        for name, value in response.headers.items():
+            if name in ("Content-Length", REQUEST_ID_HEADER):
+                continue
+            if name == "Set-Cookie":
+                value = session_cookie + _COOKIE_PLACEHOLDER + value[value.index(";"):]
+            kept.append((name, value.replace(nonce, _NONCE_PLACEHOLDER)))
+        self.replays[(path_key, environ["wsgi.url_scheme"])] = (loggable_path(), response.status, kept)
+
+    def _replay(self, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes] | None:
+        started = time.perf_counter()
+        path_key = f"{browser_language(environ.get('HTTP_ACCEPT_LANGUAGE'))}|{environ['PATH_INFO']}?"
+        hit = self.pages.get(path_key)
+        replay = self.replays.get((path_key, environ["wsgi.url_scheme"]))
+        if hit is None or replay is None or hit[0] <= time.monotonic():
+            return None
+        loggable_path, status, headers = replay
+        nonce = secrets.token_urlsafe(16)
+        html = hit[1].replace(_NONCE_PLACEHOLDER, nonce)
+        cookie = ""
+        if _TOKEN_PLACEHOLDER in html:
+            token, cookie = self._new_form_token()
+            html = html.replace(_TOKEN_PLACEHOLDER, token)
+        body = html.encode()
+        request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
+        start_response(status, [
+            *((name, value.replace(_NONCE_PLACEHOLDER, nonce).replace(_COOKIE_PLACEHOLDER, cookie))
+              for name, value in headers),
+            ("Content-Length", str(len(body))), (REQUEST_ID_HEADER, request_id),
+        ])
+        write_request_line(method=environ["REQUEST_METHOD"], path=loggable_path, status=int(status.split()[0]),
+                           started=started, request_id=request_id, remote_addr=environ.get("REMOTE_ADDR"))
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+    def _new_form_token(self) -> tuple[str, str]:
+        """A new visitor's CSRF token and the session cookie value that holds it.
+
+        Exactly what flask_wtf.csrf.generate_csrf and the session interface make for a visitor with an
+        empty session (a random raw token kept in the session, the form's copy signed with the salt
+        "wtf-csrf-token"); tests/core/test_page_cache.py registers with a replayed token and cookie.
+        """
+        app = self.app
+        secret: str | bytes = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key or ""
+        signers: tuple[object, URLSafeTimedSerializer] | None = app.extensions.get("labapp_csrf_signer")
+        if signers is None or signers[0] != secret:
+            signers = (secret, URLSafeTimedSerializer(secret, salt="wtf-csrf-token"))
+            app.extensions["labapp_csrf_signer"] = signers
+        raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's own token recipe, not a hash of a secret
+        session_signer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+        return signers[1].dumps(raw), session_signer.dumps({_TOKEN_FIELD: raw})
+
+
+def _replayable(environ: WSGIEnvironment) -> bool:
+    """Nothing in the request but the path and the browser's language can change the answer."""
+    return not environ.get("QUERY_STRING") and "HTTP_COOKIE" not in environ
 
 
 class ReusedSigningSessionInterface(SecureCookieSessionInterface):

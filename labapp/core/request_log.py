@@ -43,8 +43,7 @@ class RequestIdFilter(logging.Filter):
 
 
 def _incoming_request_id() -> str:
-    given = request.headers.get(REQUEST_ID_HEADER, "")
-    return given if _SAFE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    return request_id_from(request.headers.get(REQUEST_ID_HEADER))
 
 
 def loggable_path() -> str:
@@ -91,16 +90,29 @@ def init_request_log(app: Flask) -> None:
     def log_request(response: Response) -> Response:
         request_id = g.get("request_id") or _incoming_request_id()
         response.headers[REQUEST_ID_HEADER] = request_id
-        started = g.get("request_started")
-        line = {
-            "event": "request",
-            "method": request.method,
-            "path": loggable_path(),
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
-            "request_id": request_id,
-            "remote_addr": request.remote_addr,
-        }
-        level = logging.DEBUG if request.path in QUIET_PATHS and response.status_code < 400 else logging.INFO
-        log.log(level, json.dumps(line, ensure_ascii=False))
+        write_request_line(method=request.method, path=loggable_path(), status=response.status_code,
+                           started=g.get("request_started"), request_id=request_id,
+                           remote_addr=request.remote_addr, quiet=request.path in QUIET_PATHS)
         return response
+
+
+def write_request_line(*, method: str, path: str, status: int, started: float | None, request_id: str,
+                       remote_addr: str | None, quiet: bool = False) -> None:
+    """The request's log line (also written by page_cache's replay, which answers without a request context)."""
+    line = {
+        "event": "request",
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+        "request_id": request_id,
+        "remote_addr": remote_addr,
+    }
+    level = logging.DEBUG if quiet and status < 400 else logging.INFO
+    if log.isEnabledFor(level):
+        log.log(level, json.dumps(line, ensure_ascii=False))
+
+
+def request_id_from(header: str | None) -> str:
+    """The proxy's X-Request-ID when it looks sane, else a new id."""
+    return header if header and _SAFE_REQUEST_ID.fullmatch(header) else uuid.uuid4().hex

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -194,3 +195,92 @@ def test_a_new_secret_key_still_invalidates_the_session_cookies_signed_with_the_
         session["_flashes"] = [("message", "Signed with the first key.")]
     app.secret_key = "a-completely-different-key-" + "x" * 20
     assert "Signed with the first key." not in visitor.get("/").get_data(as_text=True)
+
+
+@pytest.fixture
+def contexts(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the requests that got a request context (every path but the replay)."""
+    pushed: list[str] = []
+    real = app.request_context
+
+    def counting(environ):
+        pushed.append(environ["PATH_INFO"])
+        return real(environ)
+
+    monkeypatch.setattr(app, "request_context", counting)
+    return pushed
+
+
+def _nonce(response) -> str:
+    match = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+    assert match
+    return match.group(1)
+
+
+def test_a_cookieless_visitor_gets_the_page_replayed_with_its_own_nonce_id_and_log_line(app, contexts, caplog):
+    make_lab_session(title="Replayed lab")
+    visitor = app.test_client(use_cookies=False)
+    visitor.get("/")  # rendered
+    recorded = visitor.get("/")  # the fast path, which records its headers
+    contexts.clear()
+    caplog.set_level("INFO")
+    caplog.clear()
+    replayed = visitor.get("/", headers={"X-Request-ID": "from-nginx-123"})
+    assert contexts == []  # answered without a request context
+    assert replayed.status_code == 200 and "Replayed lab" in replayed.get_data(as_text=True)
+    assert sorted(name for name, _ in replayed.headers) == sorted(name for name, _ in recorded.headers)
+    for name in ("Vary", "X-Frame-Options", "Permissions-Policy", "Content-Type", "Cross-Origin-Opener-Policy"):
+        assert replayed.headers[name] == recorded.headers[name]
+    assert _nonce(replayed) != _nonce(recorded)
+    assert replayed.get_data() == recorded.get_data()
+    assert replayed.headers["Content-Length"] == str(len(replayed.get_data()))
+    assert replayed.headers["X-Request-ID"] == "from-nginx-123"
+    [line] = [json.loads(r.getMessage()) for r in caplog.records if r.name == "labapp.request"]
+    assert line | {"duration_ms": 0} == {"event": "request", "method": "GET", "path": "/", "status": 200,
+                                         "duration_ms": 0, "request_id": "from-nginx-123",
+                                         "remote_addr": "127.0.0.1"}
+    head = visitor.head("/")
+    assert head.status_code == 200 and head.get_data() == b""
+    assert contexts == []
+
+
+def test_the_replay_speaks_each_browsers_language_and_leaves_cookies_and_queries_to_the_fast_path(app, contexts):
+    make_lab_session(title="Replayed lab")
+    visitor = app.test_client(use_cookies=False)
+    for _ in range(3):
+        visitor.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"})
+        visitor.get("/")
+    contexts.clear()
+    assert '<html lang="es"' in visitor.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en"' in visitor.get("/").get_data(as_text=True)
+    assert contexts == []
+    assert '<html lang="es"' in visitor.get("/", headers={"Cookie": "lang=es"}).get_data(as_text=True)
+    assert '<html lang="es"' in visitor.get("/?lang=es").get_data(as_text=True)
+    assert contexts == ["/", "/"]
+
+
+def test_a_replayed_session_page_gives_each_visitor_a_token_and_cookie_that_register(app, contexts):
+    app.config["WTF_CSRF_ENABLED"] = True
+    lab = make_lab_session(title="Replayed lab")
+    visitor = app.test_client(use_cookies=False)
+    pages = []
+    for _ in range(4):
+        with app.app_context():  # each request with its own `g`, as in production
+            pages.append(visitor.get(f"/sessions/{lab.slug}"))
+    assert len(contexts) == 2  # rendered, then the fast path recorded it; the next two were replayed
+    tokens = [_form_token(page.get_data(as_text=True)) for page in pages]
+    cookies = [page.headers["Set-Cookie"] for page in pages]
+    assert len(set(tokens)) == 4 and len(set(cookies)) == 4
+    assert {cookie.split(";", 1)[1] for cookie in cookies} == {" HttpOnly; Path=/; SameSite=Lax"}
+    register = f"/sessions/{lab.slug}/register"
+    for page, token, cookie in zip(pages[2:], tokens[2:], cookies[2:], strict=True):
+        assert page.status_code == 200 and "Replayed lab" in page.get_data(as_text=True)
+        person = app.test_client(use_cookies=False)
+        headers = {"Cookie": cookie.split(";", 1)[0]}
+        with app.app_context():
+            assert person.post(register, data=registration_form(csrf_token=token), headers=headers).status_code == 302
+    # Someone else's token with this cookie is refused, as on the normal path.
+    with app.app_context():
+        refused = app.test_client(use_cookies=False).post(
+            register, data=registration_form(csrf_token=tokens[3]), headers={"Cookie": cookies[2].split(";", 1)[0]})
+    assert refused.status_code == 400
