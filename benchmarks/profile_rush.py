@@ -1,6 +1,6 @@
 """py-spy profile of labapp's gunicorn workers while 16 clients register (and optionally load `/`).
 
-`.venv/bin/python -m benchmarks.profile_rush [register|index|session] [SECONDS]` (as root: py-spy attaches
+`.venv/bin/python -m benchmarks.profile_rush [register|rush|index|session] [SECONDS] [TOP]` (as root: py-spy attaches
 to the workers). Same server set-up as bench_public; prints the heaviest frames by inclusive and self share
 of the samples. Not a `bench_*` module, so `make bench` does not run it.
 """
@@ -53,8 +53,11 @@ def main(argv: list[str]) -> int:
     env = {"LABAPP_CONFIG": "production", "DATABASE_URL": bench_public.DATABASE_URL, "SECRET_KEY": "p" * 40,
            "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "INFO", "PROXY_FIX_HOPS": "0", "BASE_URL": "http://127.0.0.1"}
     with bench_public.gunicorn("wsgi:app", env, logs / "labapp.log") as port:
-        if what == "register":
-            make = bench_public.registration_requests(port, slugs["latency"], 16)
+        if what in ("register", "rush"):
+            # register: every request takes a seat (10,000 of them); rush: past the first 30, every
+            # request joins a full session's waitlist, as most of a rush does.
+            slug = slugs["latency"] if what == "register" else slugs["burst1"]
+            make = bench_public.registration_requests(port, slug, 16)
         else:
             path = "/" if what == "index" else f"/sessions/{slugs['s5']}"
             make = lambda c, s: bench_public.get(path)  # noqa: E731
@@ -76,7 +79,7 @@ def main(argv: list[str]) -> int:
         print((logs / "py-spy.log").read_text(), master.stdout)
         return 1
     print(f"{what}: {result[0].rps:.0f} req/s, p99 {result[0].percentile(99):.0f} ms")
-    print("\n".join(summarise(out)))
+    print("\n".join(summarise(out, top=int(argv[2]) if len(argv) > 2 else 25)))
     return 0
 
 

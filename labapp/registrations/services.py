@@ -22,6 +22,7 @@ from labapp.mail.kinds import EmailKind
 from labapp.mail.language import email_language
 from labapp.mail.models import MailRequestKind
 from labapp.mail.requests import queue_mail_request
+from labapp.registrations import forecast
 from labapp.registrations.claim import claim_seat
 from labapp.registrations.errors import (
     InvalidEmail,
@@ -206,7 +207,7 @@ def register(
                 message = draft.email.queue(registration_id=None, now=now)
                 db.session.expunge(message)  # written by claim_seat, not by the unit of work
                 claimed = claim_seat(draft.registration, message, lab=lab, has_seat=draft.has_seat,
-                                        marker=PLACE_IN_LINE)
+                                     marker=PLACE_IN_LINE).claimed
                 if claimed:
                     registration, has_seat, registration_id = draft.registration, draft.has_seat, draft.registration.id
                     return _result(registration, has_seat, lab_session_id, email, registration_id)
@@ -250,17 +251,26 @@ def _register_outright(*, email: str, email_key: str, details: RegistrationDetai
     try:
         with unit_of_work():
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            lab, existing_id = session_for_registration(email_key=email_key, lab_session_id=lab_session_id,
-                                                        slug=slug)
-            if existing_id is not None or not lab.is_open_for_registration(now):
+            lab = forecast.recall(lab_session_id=lab_session_id, slug=slug)
+            if lab is None:
+                lab, existing_id = session_for_registration(email_key=email_key, lab_session_id=lab_session_id,
+                                                            slug=slug)
+                if existing_id is not None:
+                    return None
+            if not lab.is_open_for_registration(now):
                 return None
             lab_id = lab.id
             draft = _Draft.build(lab, email=email, email_key=email_key, details=details,
                                  has_seat=lab.confirmed_count < lab.capacity, now=now, language=language)
             message = draft.email.queue(registration_id=None, now=now)
             db.session.expunge(message)  # written by claim_seat, not by the unit of work
-            if not claim_seat(draft.registration, message, lab=lab, has_seat=draft.has_seat, marker=PLACE_IN_LINE):
+            claim = claim_seat(draft.registration, message, lab=lab, has_seat=draft.has_seat, marker=PLACE_IN_LINE)
+            if not claim.claimed:
+                if not claim.already_registered:
+                    forecast.forget(lab)  # the lock proved it wrong: the next registration reads the session
                 return None
+            forecast.remember(lab, confirmed_count=claim.confirmed_count + draft.has_seat,
+                              waitlisted_count=claim.waitlisted_count + (not draft.has_seat))
             return _result(draft.registration, draft.has_seat, lab_id, email, draft.registration.id)
     except IntegrityError:
         # The same person registering twice at once: the unique index kept one row (as in `register`).

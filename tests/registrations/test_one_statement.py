@@ -5,6 +5,9 @@ Two round trips fewer (no BEGIN, no COMMIT), and still whole or nothing: one sta
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,8 +17,11 @@ from labapp.mail.models import OutboxMessage
 from labapp.registrations import claim
 from labapp.registrations.models import Registration
 from labapp.registrations.services import Outcome, register
+from labapp.session_changes.services import update_session
 from labapp.sessions.models import LabSession
-from tests.factories import details, make_lab_session, now_utc
+from labapp.sessions.services import session_fields
+from tests.factories import details, make_lab_session, make_registration, now_utc
+from tests.helpers import outbox
 
 
 @pytest.fixture
@@ -39,16 +45,46 @@ def statements(app) -> list[tuple[str, bool]]:
 
 def _idle_slug(lab: LabSession) -> str:
     slug = lab.slug
-    db.session.commit()  # idle, as at the start of a request
+    _new_request()
     return slug
 
 
-def test_a_registration_is_a_lookup_and_one_statement_each_committed_by_itself(app, postgres, statements):
+def _new_request() -> None:
+    """An idle database session with nothing loaded, as at the start of a request."""
+    db.session.commit()
+    db.session.remove()
+
+
+def test_a_registration_is_one_statement_committed_by_itself_once_the_session_was_seen(app, postgres, statements):
     slug = _idle_slug(make_lab_session(capacity=1))
     statements.clear()
-    assert register(slug=slug, details=details(), now=now_utc()).outcome == Outcome.CONFIRMED
-    assert register(slug=slug, details=details(), now=now_utc()).outcome == Outcome.WAITLISTED
-    assert statements == [("SELECT", True), ("WITH", True)] * 2
+    for outcome in (Outcome.CONFIRMED, Outcome.WAITLISTED, Outcome.WAITLISTED):
+        assert register(slug=slug, details=details(), now=now_utc()).outcome == outcome
+        _new_request()
+    # The first reads the session; the next ones register against what this worker saw (forecast.py).
+    assert statements == [("SELECT", True), ("WITH", True), ("WITH", True), ("WITH", True)]
+    assert "number 2 in line" in outbox("registration_waitlisted")[-1].text_body
+
+
+def test_a_forecast_from_memory_that_the_lock_disproves_is_never_what_anyone_is_told(app, postgres):
+    lab = make_lab_session(title="Listening to families", capacity=2)
+    lab_id, now = lab.id, now_utc()
+    slug = _idle_slug(lab)
+    register(slug=slug, details=details(), now=now)  # this worker now remembers one seat left
+    make_registration(db.session.get(LabSession, lab_id))  # another worker takes the last seat
+    fields = replace(session_fields(db.session.get(LabSession, lab_id)), title="Listening to newcomer families")
+    update_session(lab_session_id=lab_id, changes=fields, now=now + timedelta(seconds=1))
+    _new_request()
+    late = register(slug=slug, details=details(email="late@example.edu"), now=now)
+    assert late.outcome == Outcome.WAITLISTED
+    [email] = outbox("registration_waitlisted")
+    assert email.to_address == "late@example.edu" and "number 1 in line" in email.text_body
+    assert "Listening to newcomer families" in email.subject
+    _new_request()
+    again = register(slug=slug, details=details(email="late@example.edu"), now=now)
+    assert again.outcome == Outcome.ALREADY_REGISTERED  # and their link is sent again, as always
+    assert [m.kind for m in outbox() if m.to_address == "late@example.edu"] == [
+        "registration_waitlisted", "registration_manage_link"]
 
 
 def test_a_statement_that_fails_halfway_leaves_nothing_behind(app, postgres, monkeypatch):
@@ -60,10 +96,10 @@ def test_a_statement_that_fails_halfway_leaves_nothing_behind(app, postgres, mon
         return columns, {**params, "e_to_address": None}  # the email's INSERT fails after the registration's
 
     monkeypatch.setattr(claim, "chained_email_params", email_without_address)
-    slug = _idle_slug(lab)
+    lab_id, slug = lab.id, _idle_slug(lab)
     with pytest.raises(IntegrityError):
         register(slug=slug, details=details(), now=now_utc())
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
-    assert db.session.scalar(select(LabSession.confirmed_count).where(LabSession.id == lab.id)) == 0
+    assert db.session.scalar(select(LabSession.confirmed_count).where(LabSession.id == lab_id)) == 0
