@@ -264,7 +264,12 @@ def _register_outright(*, email: str, email_key: str, details: RegistrationDetai
                                  has_seat=lab.confirmed_count < lab.capacity, now=now, language=language)
             message = draft.email.queue(registration_id=None, now=now)
             db.session.expunge(message)  # written by claim_seat, not by the unit of work
-            claim = claim_seat(draft.registration, message, lab=lab, has_seat=draft.has_seat, marker=PLACE_IN_LINE)
+            try:
+                claim = claim_seat(draft.registration, message, lab=lab, has_seat=draft.has_seat,
+                                   marker=PLACE_IN_LINE)
+            except SessionNotFound:
+                forecast.forget(lab)  # deleted since it was seen
+                raise
             if not claim.claimed:
                 if not claim.already_registered:
                     forecast.forget(lab)  # the lock proved it wrong: the next registration reads the session

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from labapp.db import db
@@ -18,6 +18,7 @@ from labapp.registrations import claim
 from labapp.registrations.models import Registration
 from labapp.registrations.services import Outcome, register
 from labapp.session_changes.services import update_session
+from labapp.sessions.errors import SessionNotFound
 from labapp.sessions.models import LabSession
 from labapp.sessions.services import session_fields
 from tests.factories import details, make_lab_session, make_registration, now_utc
@@ -103,3 +104,18 @@ def test_a_statement_that_fails_halfway_leaves_nothing_behind(app, postgres, mon
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
     assert db.session.scalar(select(LabSession.confirmed_count).where(LabSession.id == lab_id)) == 0
+
+
+def test_a_session_deleted_after_it_was_seen_is_not_found_and_forgotten(app, postgres):
+    lab = make_lab_session(capacity=5)
+    lab_id, slug = lab.id, _idle_slug(lab)
+    register(slug=slug, details=details(), now=now_utc())  # remembered
+    _new_request()
+    db.session.execute(delete(Registration).where(Registration.lab_session_id == lab_id))
+    db.session.execute(delete(LabSession).where(LabSession.id == lab_id))
+    _new_request()
+    for _ in range(2):
+        with pytest.raises(SessionNotFound):
+            register(slug=slug, details=details(), now=now_utc())
+        _new_request()
+    assert app.extensions["labapp_session_forecasts"] == {}
