@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -175,6 +176,35 @@ def session_prompts(lab_session_id: int, *, limit: int = 3, language: str | None
     if not components:
         components = list_components()
     return pick_prompts((c.reflection_prompts for c in localise(components, language)), limit)
+
+
+def sessions_prompts(lab_session_ids: Collection[int], languages: Collection[str], *, limit: int = 3
+                     ) -> dict[tuple[int, str], list[str]]:
+    """`reminder_prompts(lab_session_id=…, language=…)` for many sessions and languages at once.
+
+    A reminder pass covers many sessions: this costs the same few queries (their agendas, the
+    protocol when one follows the default, one per language for the translations) however many.
+    """
+    own: dict[int, list[ProtocolComponent]] = {}
+    items = db.session.scalars(
+        select(SessionAgendaItem)
+        .where(SessionAgendaItem.lab_session_id.in_(set(lab_session_ids)))
+        .order_by(SessionAgendaItem.lab_session_id, SessionAgendaItem.position)
+    ).unique()
+    for item in items:
+        components = own.setdefault(item.lab_session_id, [])
+        if item.component not in components:
+            components.append(item.component)
+    default = list_components() if any(lab_id not in own for lab_id in lab_session_ids) else []
+    everything = list({c.id: c for c in [*default, *(c for cs in own.values() for c in cs)]}.values())
+    prompts = {}
+    for language in set(languages):
+        texts = {component.id: text for component, text in zip(everything, localise(everything, language), strict=True)}
+        for lab_id in set(lab_session_ids):
+            components = own.get(lab_id) or default
+            chosen = pick_prompts((texts[c.id].reflection_prompts for c in components), limit)
+            prompts[lab_id, language] = [prompt["text"] for prompt in chosen]
+    return prompts
 
 
 def reminder_prompts(limit: int = 3, *, lab_session_id: int | None = None, language: str | None = None) -> list[str]:

@@ -25,10 +25,10 @@ from sqlalchemy.orm import lazyload
 
 from labapp.db import db, is_postgres, unit_of_work
 from labapp.mail.kinds import EmailKind
-from labapp.mail.language import in_language
+from labapp.mail.language import email_language
 from labapp.mail.models import OutboxStatus
 from labapp.mail.outbox import by_ids, reserve_ids, to_registrations, with_delivery, withdraw
-from labapp.protocol.agendas import reminder_prompts
+from labapp.protocol.agendas import sessions_prompts
 from labapp.registrations.models import Registration, RegistrationStatus
 from labapp.reminders.emails import is_stop_token, queue_reminder_email
 from labapp.reminders.errors import ReminderLinkInvalid
@@ -184,18 +184,17 @@ def _decide_and_queue(claimed: list[Registration], due: dict[int, _DueSession], 
     if not to_send:
         return 0
     by_id = {registration.id: registration for registration in claimed}
-    # The same prompts as the session's pre-work, in the person's language: one lookup per session and
-    # language in the batch, not per person.
-    prompts_by_session: dict[tuple[int, str], list[str]] = {}
+    # The same prompts as the session's pre-work, in the person's language: looked up for every session
+    # and language of the batch at once, before any email is queued.
+    batch = [by_id[registration_id] for _, registration_id in to_send]
+    prompts = sessions_prompts({r.lab_session_id for r in batch}, {email_language(r.language) for r in batch})
     messages = []
-    for delivery_id, registration_id in to_send:
-        registration = by_id[registration_id]
-        lab = due[registration.lab_session_id].lab
-        with in_language(registration.language) as language:
-            if (lab.id, language) not in prompts_by_session:
-                prompts_by_session[lab.id, language] = reminder_prompts(lab_session_id=lab.id)
-            prompts = prompts_by_session[lab.id, language]
-            messages.append((delivery_id, queue_reminder_email(registration, lab, now=now, prompts=prompts)))
+    # No autoflush while queueing: it would insert the emails one at a time, before reserve_ids numbers them.
+    with db.session.no_autoflush:
+        for (delivery_id, _), registration in zip(to_send, batch, strict=True):
+            lab = due[registration.lab_session_id].lab
+            lab_prompts = prompts[lab.id, email_language(registration.language)]
+            messages.append((delivery_id, queue_reminder_email(registration, lab, now=now, prompts=lab_prompts)))
     if not is_postgres():
         reserve_ids([message for _, message in messages])
     db.session.flush()

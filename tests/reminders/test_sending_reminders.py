@@ -200,3 +200,20 @@ def test_queries_per_pass_do_not_grow_with_the_number_of_people(app):
         db.session.remove()
         empty_all_tables()
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("grows", ["people", "sessions"])
+def test_queries_per_pass_do_not_grow_with_people_or_sessions_in_either_language(app, grows):
+    counts = []
+    for size in (2, 6):
+        sessions, people = (2, size * 3) if grows == "people" else (size, 2)
+        for _ in range(sessions):
+            lab = make_lab_session(now=EARLY, starts_at=START, capacity=people)
+            for n in range(people):
+                make_registration(lab, now=EARLY, language="es" if n % 2 else "en")
+        with count_queries() as counter:
+            assert queue_due_reminders(now=START - HOUR) == sessions * people
+        counts.append(counter.count)
+        db.session.remove()
+        empty_all_tables()
+    assert counts[0] == counts[1], counts
