@@ -178,3 +178,13 @@ def test_reminder_times_are_worded_in_the_language_being_rendered(app):
     with app.test_request_context("/?lang=es"), force_locale("es"):
         assert [describe_offset(o) for o in offsets] == [
             "2 días antes", "24 horas antes", "1 hora antes", "90 minutos antes", "45 segundos antes"]
+
+
+def test_the_session_page_heads_its_form_as_an_invitation_and_its_button_as_an_action(client):
+    lab = make_lab_session(capacity=5)
+    spanish = client.get(f"/sessions/{lab.slug}", headers=SPANISH).get_data(as_text=True)
+    assert '<h2 id="register-title">Inscríbete en esta sesión</h2>' in spanish
+    assert re.search(r'<button type="submit"[^>]*>Inscribirme</button>', spanish)
+    english = client.get(f"/sessions/{lab.slug}?lang=en").get_data(as_text=True)
+    assert '<h2 id="register-title">Register for this session</h2>' in english
+    assert re.search(r'<button type="submit"[^>]*>Register</button>', english)
