@@ -13,7 +13,7 @@ from labapp import timefmt
 from labapp.db import db, unit_of_work
 from labapp.protocol import seed_content
 from labapp.protocol.errors import InvalidAgenda
-from labapp.protocol.languages import ComponentText, localise
+from labapp.protocol.languages import ComponentText, localise, reading_language
 from labapp.protocol.models import Prompt, ProtocolComponent, SessionAgendaItem
 from labapp.protocol.services import list_components, pick_prompts
 from labapp.sessions.models import LabSession
@@ -168,14 +168,8 @@ def session_prompts(lab_session_id: int, *, limit: int = 3, language: str | None
 
     The texts are in `language` (by default the one being rendered); the ids are the same in every language.
     """
-    saved = _saved_items(lab_session_id)
-    components: list[ProtocolComponent] = []
-    for item in saved:
-        if item.component not in components:
-            components.append(item.component)
-    if not components:
-        components = list_components()
-    return pick_prompts((c.reflection_prompts for c in localise(components, language)), limit)
+    language = reading_language(language)
+    return _sessions_prompts([lab_session_id], [language], limit)[lab_session_id, language]
 
 
 def sessions_prompts(lab_session_ids: Collection[int], languages: Collection[str], *, limit: int = 3
@@ -185,6 +179,13 @@ def sessions_prompts(lab_session_ids: Collection[int], languages: Collection[str
     A reminder pass covers many sessions: this costs the same few queries (their agendas, the
     protocol when one follows the default, one per language for the translations) however many.
     """
+    chosen = _sessions_prompts(lab_session_ids, languages, limit)
+    return {key: [prompt["text"] for prompt in prompts] for key, prompts in chosen.items()}
+
+
+def _sessions_prompts(lab_session_ids: Collection[int], languages: Collection[str], limit: int
+                      ) -> dict[tuple[int, str], list[Prompt]]:
+    """Each session's prompts in each language: its agenda's components, else the protocol's."""
     own: dict[int, list[ProtocolComponent]] = {}
     items = db.session.scalars(
         select(SessionAgendaItem)
@@ -202,8 +203,7 @@ def sessions_prompts(lab_session_ids: Collection[int], languages: Collection[str
         texts = {component.id: text for component, text in zip(everything, localise(everything, language), strict=True)}
         for lab_id in set(lab_session_ids):
             components = own.get(lab_id) or default
-            chosen = pick_prompts((texts[c.id].reflection_prompts for c in components), limit)
-            prompts[lab_id, language] = [prompt["text"] for prompt in chosen]
+            prompts[lab_id, language] = pick_prompts((texts[c.id].reflection_prompts for c in components), limit)
     return prompts
 
 
