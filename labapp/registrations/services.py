@@ -23,7 +23,7 @@ from labapp.mail.language import email_language
 from labapp.mail.models import MailRequestKind
 from labapp.mail.requests import queue_mail_request
 from labapp.registrations import forecast
-from labapp.registrations.claim import claim_seat
+from labapp.registrations.claim import Claim, claim_seat
 from labapp.registrations.errors import (
     InvalidEmail,
     InvalidLanguage,
@@ -204,11 +204,7 @@ def register(
                                  has_seat=lab.confirmed_count < lab.capacity, now=now, language=language)
             if is_postgres():
                 # The usual case in one statement, lock included (see claim.py); the lock stays held if not.
-                message = draft.email.queue(registration_id=None, now=now)
-                db.session.expunge(message)  # written by claim_seat, not by the unit of work
-                claimed = claim_seat(draft.registration, message, lab=lab, has_seat=draft.has_seat,
-                                     marker=PLACE_IN_LINE).claimed
-                if claimed:
+                if _claim(draft, lab, now=now).claimed:
                     registration, has_seat, registration_id = draft.registration, draft.has_seat, draft.registration.id
                     return _result(registration, has_seat, lab_session_id, email, registration_id)
             lab = lock_lab_session(lab.id)
@@ -229,11 +225,10 @@ def register(
             email_message.queue(registration_id=registration.id, now=now)
             registration_id = registration.id
     except IntegrityError:
-        # The same person registering twice at once: the unique index kept one row.
-        first = None if lab_session_id is None else active_registration_for(lab_session_id, email_key)
-        if first is None:
+        repeat = _double_submit(lab_session_id, email_key, email)
+        if repeat is None:
             raise
-        return RegistrationResult(first, Outcome.ALREADY_REGISTERED, first.lab_session_id, email)
+        return repeat
     return _result(registration, has_seat, lab_session_id, email, registration_id)
 
 
@@ -262,11 +257,8 @@ def _register_outright(*, email: str, email_key: str, details: RegistrationDetai
             lab_id = lab.id
             draft = _Draft.build(lab, email=email, email_key=email_key, details=details,
                                  has_seat=lab.confirmed_count < lab.capacity, now=now, language=language)
-            message = draft.email.queue(registration_id=None, now=now)
-            db.session.expunge(message)  # written by claim_seat, not by the unit of work
             try:
-                claim = claim_seat(draft.registration, message, lab=lab, has_seat=draft.has_seat,
-                                   marker=PLACE_IN_LINE)
+                claim = _claim(draft, lab, now=now)
             except SessionNotFound:
                 forecast.forget(lab)  # deleted since it was seen
                 raise
@@ -278,11 +270,26 @@ def _register_outright(*, email: str, email_key: str, details: RegistrationDetai
                               waitlisted_count=claim.waitlisted_count + (not draft.has_seat))
             return _result(draft.registration, draft.has_seat, lab_id, email, draft.registration.id)
     except IntegrityError:
-        # The same person registering twice at once: the unique index kept one row (as in `register`).
-        first = None if lab_id is None else active_registration_for(lab_id, email_key)
-        if first is None:
+        repeat = _double_submit(lab_id, email_key, email)
+        if repeat is None:
             raise
-        return RegistrationResult(first, Outcome.ALREADY_REGISTERED, first.lab_session_id, email)
+        return repeat
+
+
+def _claim(draft: _Draft, lab: LabSession, *, now: datetime) -> Claim:
+    """Lock `lab` and insert the draft's registration and email if its forecast holds (claim.py)."""
+    message = draft.email.queue(registration_id=None, now=now)
+    db.session.expunge(message)  # written by claim_seat, not by the unit of work
+    return claim_seat(draft.registration, message, lab=lab, has_seat=draft.has_seat, marker=PLACE_IN_LINE)
+
+
+def _double_submit(lab_session_id: int | None, email_key: str, email: str) -> RegistrationResult | None:
+    """After a unique-index violation: the same person registering twice at once, and the unique index
+    kept the other request's row. None when that row is not there (then the violation was something else)."""
+    first = None if lab_session_id is None else active_registration_for(lab_session_id, email_key)
+    if first is None:
+        return None
+    return RegistrationResult(first, Outcome.ALREADY_REGISTERED, first.lab_session_id, email)
 
 
 def _result(registration: Registration, has_seat: bool, lab_session_id: int, email: str,
