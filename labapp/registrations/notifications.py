@@ -110,9 +110,9 @@ _NAME_MARKER = "zqxmarkerzqxname"
 _MARKER_PREFIX = "zqxmarker"
 # Per worker; a session's emails are a few kB each. Cleared when full: a few more renders.
 _MAX_SHARED = 512
-_UNSHAREABLE = ("",)  # cached for a kind whose templates read the person's own details: render per person
 # What a shared rendering may read of the registration: the same for everyone with the same status.
 _SHARED_ATTRIBUTES = frozenset({"is_confirmed", "is_waitlisted", "is_cancelled", "status", "lab_session", "language"})
+_MISSING = object()
 _PLAIN = (str, int, float, type(None))
 _LAB_COLUMNS = tuple(
     attr.key for attr in inspect(LabSession).column_attrs if attr.key not in ("confirmed_count", "waitlisted_count")
@@ -183,17 +183,18 @@ def _shared_parts(registration: Registration, *, kind: EmailKind, language: str,
     lab = registration.lab_session
     key = (kind, language, registration.status, now.year, tuple(sorted(extra.items())),
            tuple(getattr(lab, name) for name in _LAB_COLUMNS))
-    cache: dict[object, tuple[str, str, str]] = current_app.extensions.setdefault("labapp_shared_emails", {})
-    parts = cache.get(key)
-    if parts is None:
-        everyone = _Everyone(registration)
-        parts = _render(everyone, manage_links_for(_TOKEN_MARKER), kind=kind, language=language, extra=extra)
-        if everyone.personal:
-            parts = _UNSHAREABLE * 3
-        if len(cache) >= _MAX_SHARED:
-            cache.clear()
-        cache[key] = parts
-    return None if parts[0] == _UNSHAREABLE[0] else parts
+    # None is cached too: that kind's templates read the person's own details, so it is rendered per person.
+    cache: dict[object, tuple[str, str, str] | None] = current_app.extensions.setdefault("labapp_shared_emails", {})
+    found = cache.get(key, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[return-value]
+    everyone = _Everyone(registration)
+    parts = _render(everyone, manage_links_for(_TOKEN_MARKER), kind=kind, language=language, extra=extra)
+    shared = None if everyone.personal else parts
+    if len(cache) >= _MAX_SHARED:
+        cache.clear()
+    cache[key] = shared
+    return shared
 
 
 def queue_registration_email(
